@@ -1,0 +1,42 @@
+//! A streaming tar reader for untrusted input.
+//!
+//! The `tar` crate reads PAX and GNU long-name records into memory whatever their size, so a small
+//! compressed layer can make it allocate gigabytes. This reader caps every record it buffers, tells
+//! the byte offset of each entry's data (so one file can be read again later without keeping it),
+//! and hands out the data through `BufRead` so hashing needs no extra copy.
+
+mod header;
+mod reader;
+
+pub use header::{EntryType, Header};
+pub use reader::{DataReader, Limits, TarReader};
+
+use thiserror::Error;
+
+/// What can go wrong while walking a tar stream. Offsets are in the (decompressed) stream.
+#[derive(Debug, Error)]
+pub enum TarError {
+    #[error("i/o error at offset {offset}: {source}")]
+    Io {
+        offset: u64,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("truncated tar: the stream ends inside the header or data of an entry at offset {offset}")]
+    Truncated { offset: u64 },
+    #[error("not a tar header at offset {offset} (bad checksum)")]
+    BadChecksum { offset: u64 },
+    #[error("bad numeric field `{field}` in the tar header at offset {offset}")]
+    BadNumber { field: &'static str, offset: u64 },
+    #[error("{kind} record at offset {offset} is {size} bytes, more than the {limit} bytes allowed")]
+    RecordTooLarge {
+        kind: &'static str,
+        offset: u64,
+        size: u64,
+        limit: u64,
+    },
+    #[error("malformed PAX record at offset {offset}")]
+    BadPax { offset: u64 },
+    #[error("more than {limit} entries")]
+    TooManyEntries { limit: u64 },
+}

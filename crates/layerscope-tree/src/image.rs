@@ -1,0 +1,256 @@
+//! All layers of an image over one shared table of paths.
+
+use rustc_hash::FxHashMap;
+
+use crate::entry::{Entry, EntryKind, NO_LINK};
+use crate::scan::LayerScan;
+
+/// Index of a path in the [`ImageTree`]. The root is node 0.
+pub type NodeId = u32;
+
+/// The root directory's node.
+pub const ROOT: NodeId = 0;
+
+/// One layer: its entries in tar order, each pointing at a shared path node.
+#[derive(Debug, Clone, Default)]
+pub struct Layer {
+    pub entries: Vec<Entry>,
+    /// dive's layer size: Σ of every tar header's size field.
+    pub size_bytes: u64,
+    /// Length of the decompressed tar.
+    pub tar_bytes: u64,
+}
+
+/// Every path any layer names, as a tree of nodes, plus each layer's entries.
+///
+/// Names are interned once, so a path that appears in twenty layers costs one node.
+#[derive(Debug, Clone)]
+pub struct ImageTree {
+    parent: Vec<NodeId>,
+    name: Vec<u32>,
+    names: Vec<Box<str>>,
+    /// Children of each node sorted by name: `children[child_start[n]..child_start[n + 1]]`.
+    child_start: Vec<u32>,
+    children: Vec<NodeId>,
+    links: Vec<Box<str>>,
+    pub layers: Vec<Layer>,
+}
+
+#[derive(Default)]
+struct Builder {
+    parent: Vec<NodeId>,
+    name: Vec<u32>,
+    names: Vec<Box<str>>,
+    name_ids: FxHashMap<Box<str>, u32>,
+    lookup: FxHashMap<(NodeId, u32), NodeId>,
+}
+
+impl Builder {
+    fn intern_name(&mut self, name: &str) -> u32 {
+        if let Some(&id) = self.name_ids.get(name) {
+            return id;
+        }
+        let id = self.names.len() as u32;
+        self.names.push(name.into());
+        self.name_ids.insert(name.into(), id);
+        id
+    }
+
+    fn node(&mut self, path: &str) -> NodeId {
+        let mut node = ROOT;
+        if path.is_empty() {
+            return node;
+        }
+        for part in path.split('/') {
+            let name = self.intern_name(part);
+            node = match self.lookup.get(&(node, name)) {
+                Some(&child) => child,
+                None => {
+                    let child = self.parent.len() as NodeId;
+                    self.parent.push(node);
+                    self.name.push(name);
+                    self.lookup.insert((node, name), child);
+                    child
+                }
+            };
+        }
+        node
+    }
+}
+
+impl ImageTree {
+    /// Shares the paths of every layer's scan. Findings stay with the caller.
+    pub fn from_scans<F>(scans: Vec<LayerScan<F>>) -> Self {
+        let mut b = Builder::default();
+        b.parent.push(ROOT);
+        let root_name = b.intern_name("");
+        b.name.push(root_name);
+        let mut links = Vec::new();
+        let mut layers = Vec::with_capacity(scans.len());
+        for scan in scans {
+            let mut entries = Vec::with_capacity(scan.entries.len());
+            for raw in scan.entries {
+                let node = b.node(&raw.path);
+                let link = match raw.link {
+                    Some(target) => {
+                        links.push(target.into_boxed_str());
+                        (links.len() - 1) as u32
+                    }
+                    None => NO_LINK,
+                };
+                entries.push(Entry {
+                    node,
+                    kind: raw.kind,
+                    mode: raw.mode,
+                    uid: raw.uid,
+                    gid: raw.gid,
+                    link,
+                    size: raw.size,
+                    hash: raw.hash,
+                    data_offset: raw.data_offset,
+                });
+            }
+            layers.push(Layer {
+                entries,
+                size_bytes: scan.size_bytes,
+                tar_bytes: scan.tar_bytes,
+            });
+        }
+        let (child_start, children) = sorted_children(&b.parent, &b.name, &b.names);
+        ImageTree {
+            parent: b.parent,
+            name: b.name,
+            names: b.names,
+            child_start,
+            children,
+            links,
+            layers,
+        }
+    }
+
+    pub fn node_count(&self) -> usize {
+        self.parent.len()
+    }
+
+    pub fn parent(&self, node: NodeId) -> Option<NodeId> {
+        (node != ROOT).then(|| self.parent[node as usize])
+    }
+
+    pub fn name(&self, node: NodeId) -> &str {
+        &self.names[self.name[node as usize] as usize]
+    }
+
+    /// Children sorted by name (byte order), as dive lists them.
+    pub fn children(&self, node: NodeId) -> &[NodeId] {
+        let start = self.child_start[node as usize] as usize;
+        let end = self.child_start[node as usize + 1] as usize;
+        &self.children[start..end]
+    }
+
+    /// Absolute path with a leading `/`, as dive prints it.
+    pub fn path(&self, node: NodeId) -> String {
+        if node == ROOT {
+            return "/".to_owned();
+        }
+        let mut parts = Vec::new();
+        let mut n = node;
+        while n != ROOT {
+            parts.push(self.name(n));
+            n = self.parent[n as usize];
+        }
+        let mut out = String::new();
+        for part in parts.iter().rev() {
+            out.push('/');
+            out.push_str(part);
+        }
+        out
+    }
+
+    /// Finds a node by path (`/etc/passwd` or `etc/passwd`).
+    pub fn lookup(&self, path: &str) -> Option<NodeId> {
+        let mut node = ROOT;
+        for part in path.split('/').filter(|p| !p.is_empty()) {
+            let kids = self.children(node);
+            let i = kids
+                .binary_search_by(|&c| self.name(c).as_bytes().cmp(part.as_bytes()))
+                .ok()?;
+            node = kids[i];
+        }
+        Some(node)
+    }
+
+    /// Every strict ancestor of `node`, nearest first, root last.
+    pub fn ancestors(&self, node: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+        let mut n = node;
+        std::iter::from_fn(move || {
+            if n == ROOT {
+                return None;
+            }
+            n = self.parent[n as usize];
+            Some(n)
+        })
+    }
+
+    /// The target of a link entry.
+    pub fn link(&self, entry: &Entry) -> Option<&str> {
+        (entry.link != NO_LINK).then(|| &*self.links[entry.link as usize])
+    }
+
+    /// The entry a (layer, index) pair names.
+    pub fn entry(&self, at: EntryRef) -> &Entry {
+        &self.layers[at.layer as usize].entries[at.index as usize]
+    }
+
+    /// Entries that stand in the filesystem, across all layers.
+    pub fn version_count(&self) -> usize {
+        self.layers
+            .iter()
+            .map(|l| l.entries.iter().filter(|e| e.kind.is_present()).count())
+            .sum()
+    }
+
+    /// True when `node` lies at or below `ancestor`.
+    pub fn is_within(&self, node: NodeId, ancestor: NodeId) -> bool {
+        node == ancestor || self.ancestors(node).any(|a| a == ancestor)
+    }
+}
+
+/// Names one entry of one layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EntryRef {
+    pub layer: u32,
+    pub index: u32,
+}
+
+impl EntryKind {
+    pub(crate) fn is_dir(self) -> bool {
+        self == EntryKind::Dir
+    }
+}
+
+fn sorted_children(parent: &[NodeId], name: &[u32], names: &[Box<str>]) -> (Vec<u32>, Vec<NodeId>) {
+    let n = parent.len();
+    let mut count = vec![0u32; n + 1];
+    for &p in &parent[1..] {
+        count[p as usize] += 1;
+    }
+    let mut start = vec![0u32; n + 1];
+    for i in 0..n {
+        start[i + 1] = start[i] + count[i];
+    }
+    let mut fill = start.clone();
+    let mut children = vec![0; n.saturating_sub(1)];
+    for (child, &p) in parent.iter().enumerate().skip(1) {
+        children[fill[p as usize] as usize] = child as NodeId;
+        fill[p as usize] += 1;
+    }
+    for i in 0..n {
+        let slice = &mut children[start[i] as usize..start[i + 1] as usize];
+        slice.sort_unstable_by(|&a, &b| {
+            names[name[a as usize] as usize]
+                .as_bytes()
+                .cmp(names[name[b as usize] as usize].as_bytes())
+        });
+    }
+    (start, children)
+}

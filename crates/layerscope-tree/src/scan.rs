@@ -1,0 +1,163 @@
+//! Reading one layer's tar into compact records, hashing every file on the way.
+
+use std::io::{BufRead, Read};
+
+use layerscope_tar::{EntryType, Limits, TarError, TarReader};
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::entry::EntryKind;
+use crate::path::{Marker, classify};
+
+/// One tar entry, named by its cleaned path; interned into an [`ImageTree`](crate::ImageTree) later.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawEntry {
+    /// Cleaned path; for a whiteout the path it deletes, for an opaque marker its directory.
+    pub path: String,
+    pub kind: EntryKind,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    /// The tar header's size field (what dive counts).
+    pub size: u64,
+    /// xxh3 of the content for regular files, 0 otherwise.
+    pub hash: u64,
+    pub link: Option<String>,
+    /// Where the data starts in the decompressed layer, to read the file again on demand.
+    pub data_offset: u64,
+}
+
+/// Everything one layer's tar said, before paths are shared between layers.
+#[derive(Debug, Clone, Default)]
+pub struct LayerScan<F> {
+    pub entries: Vec<RawEntry>,
+    /// Σ of every header's size field, duplicates included: dive's layer size.
+    pub size_bytes: u64,
+    /// Length of the decompressed tar stream.
+    pub tar_bytes: u64,
+    /// What the inspector found, by index into `entries`.
+    pub findings: Vec<(u32, F)>,
+}
+
+/// Looks at file contents while the layer streams past, so nothing reads the archive twice.
+pub trait Inspector: Sync {
+    type Finding: Send;
+    /// Whether `inspect` wants this regular file's content (the whole of it is buffered).
+    fn wants(&self, path: &str, size: u64) -> bool;
+    fn inspect(&self, path: &str, content: &[u8], findings: &mut Vec<Self::Finding>);
+}
+
+/// An inspector that looks at nothing.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NoInspector;
+
+impl Inspector for NoInspector {
+    type Finding = std::convert::Infallible;
+    fn wants(&self, _: &str, _: u64) -> bool {
+        false
+    }
+    fn inspect(&self, _: &str, _: &[u8], _: &mut Vec<Self::Finding>) {}
+}
+
+/// Why a layer could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error(transparent)]
+    Tar(#[from] TarError),
+    #[error("entry `{path}`: {source}")]
+    Data {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Reads a whole layer tar. The reader is left at the end-of-archive marker.
+pub fn scan_layer<R: BufRead, I: Inspector>(
+    reader: R,
+    limits: Limits,
+    inspector: &I,
+) -> Result<LayerScan<I::Finding>, ScanError> {
+    let mut tar = TarReader::new(reader, limits);
+    let mut scan = LayerScan {
+        entries: Vec::new(),
+        size_bytes: 0,
+        tar_bytes: 0,
+        findings: Vec::new(),
+    };
+    let mut buffer = Vec::new();
+    let mut found = Vec::new();
+    while let Some(header) = tar.next_header()? {
+        scan.size_bytes = scan.size_bytes.saturating_add(header.size);
+        let name = String::from_utf8_lossy(&header.path);
+        let (path, kind) = match classify(&name) {
+            Marker::Root | Marker::Meta(_) => continue,
+            Marker::Whiteout(p) => (p, EntryKind::Whiteout),
+            Marker::Opaque(p) => (p, EntryKind::Opaque),
+            Marker::Plain(p) => (p, kind_of(header.entry_type)),
+        };
+        let mut hash = 0;
+        if kind == EntryKind::File {
+            let mut data = tar.data();
+            let result = if inspector.wants(&path, header.size) {
+                buffer.clear();
+                data.read_to_end(&mut buffer).map(|_| {
+                    inspector.inspect(&path, &buffer, &mut found);
+                    xxhash_rust::xxh3::xxh3_64(&buffer)
+                })
+            } else {
+                hash_stream(&mut data)
+            };
+            hash = result.map_err(|source| ScanError::Data {
+                path: path.clone(),
+                source,
+            })?;
+        }
+        let index = scan.entries.len() as u32;
+        scan.findings.extend(found.drain(..).map(|f| (index, f)));
+        let link = match header.entry_type {
+            EntryType::HardLink => Some(crate::path::normalize(&String::from_utf8_lossy(
+                &header.link,
+            ))),
+            EntryType::Symlink => Some(String::from_utf8_lossy(&header.link).into_owned()),
+            _ => None,
+        };
+        scan.entries.push(RawEntry {
+            path,
+            kind,
+            mode: header.mode,
+            uid: u32::try_from(header.uid).unwrap_or(u32::MAX),
+            gid: u32::try_from(header.gid).unwrap_or(u32::MAX),
+            size: header.size,
+            hash,
+            link,
+            data_offset: header.data_offset,
+        });
+    }
+    scan.tar_bytes = tar.position();
+    Ok(scan)
+}
+
+fn hash_stream(data: &mut impl BufRead) -> std::io::Result<u64> {
+    let mut hasher = Xxh3::new();
+    loop {
+        let chunk = data.fill_buf()?;
+        if chunk.is_empty() {
+            return Ok(hasher.digest());
+        }
+        hasher.update(chunk);
+        let n = chunk.len();
+        data.consume(n);
+    }
+}
+
+fn kind_of(t: EntryType) -> EntryKind {
+    match t {
+        EntryType::Regular | EntryType::Other(_) => EntryKind::File,
+        EntryType::HardLink => EntryKind::Hardlink,
+        EntryType::Symlink => EntryKind::Symlink,
+        EntryType::Directory => EntryKind::Dir,
+        EntryType::Char => EntryKind::Char,
+        EntryType::Block => EntryKind::Block,
+        EntryType::Fifo => EntryKind::Fifo,
+    }
+}

@@ -1,0 +1,214 @@
+//! One layer's bytes: compression found by content, both digests checked while streaming, and a
+//! cap on how far a blob may decompress.
+
+use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::digest::{Algorithm, Hasher, HashingReader};
+use crate::error::LayerError;
+
+/// How far a layer may decompress before it is refused.
+#[derive(Debug, Clone, Copy)]
+pub struct BombLimits {
+    /// No layer may decompress past this many bytes.
+    pub max_layer_bytes: u64,
+    /// Past `ratio_floor` bytes, no layer may decompress to more than this many times its size.
+    pub max_ratio: u64,
+    pub ratio_floor: u64,
+}
+
+impl Default for BombLimits {
+    fn default() -> Self {
+        BombLimits {
+            max_layer_bytes: 64 << 30,
+            max_ratio: 250,
+            ratio_floor: 1 << 30,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    Plain,
+    Gzip,
+    Zstd,
+}
+
+/// What streaming one layer found, beside the caller's result.
+pub struct LayerDigests {
+    /// Hex digest of the stored blob.
+    pub blob: String,
+    /// Hex digest of the uncompressed tar.
+    pub diff: String,
+    pub compression: Compression,
+}
+
+/// Counts raw bytes so the ratio check can see them from above the decoder.
+struct Counted<R> {
+    inner: R,
+    count: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+/// Refuses to pass more bytes than the limits allow, remembering that it did.
+struct Guard<R> {
+    inner: R,
+    raw: Arc<AtomicU64>,
+    out: u64,
+    limits: BombLimits,
+    tripped: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Guard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.out += n as u64;
+        let raw = self.raw.load(Ordering::Relaxed).max(1);
+        let limit = if self.out > self.limits.ratio_floor && self.out / raw > self.limits.max_ratio {
+            Some(raw.saturating_mul(self.limits.max_ratio))
+        } else if self.out > self.limits.max_layer_bytes {
+            Some(self.limits.max_layer_bytes)
+        } else {
+            None
+        };
+        if let Some(limit) = limit {
+            self.tripped.store(limit.max(1), Ordering::Relaxed);
+            return Err(io::Error::other("decompression limit reached"));
+        }
+        Ok(n)
+    }
+}
+
+fn sniff(prefix: &[u8]) -> Result<Compression, LayerError> {
+    Ok(match prefix {
+        [0x1f, 0x8b, ..] => Compression::Gzip,
+        [0x28, 0xb5, 0x2f, 0xfd, ..] => Compression::Zstd,
+        [0xfd, b'7', b'z', b'X', b'Z', 0, ..] => return Err(LayerError::Compression("xz")),
+        [b'B', b'Z', b'h', ..] => return Err(LayerError::Compression("bzip2")),
+        _ => Compression::Plain,
+    })
+}
+
+/// Streams one blob through `f` and returns its result with the digests of what passed.
+///
+/// `f` gets the uncompressed tar. With `whole`, whatever it leaves unread is drained so the digests
+/// cover the whole blob; without, reading stops where `f` stops and the digests are empty.
+pub fn read_layer<'a, T>(
+    raw: impl Read + Send + 'a,
+    algorithm: Algorithm,
+    limits: BombLimits,
+    f: &(dyn Fn(&mut dyn BufRead) -> Result<T, Box<dyn std::error::Error + Send + Sync>> + Sync),
+    whole: bool,
+) -> Result<(T, LayerDigests), LayerError> {
+    let mut raw: Box<dyn Read + Send + 'a> = Box::new(raw);
+    let mut prefix = [0u8; 8];
+    let mut got = 0;
+    while got < prefix.len() {
+        let n = raw.read(&mut prefix[got..])?;
+        if n == 0 {
+            break;
+        }
+        got += n;
+    }
+    let compression = sniff(&prefix[..got])?;
+    let raw = Cursor::new(prefix[..got].to_vec()).chain(raw);
+    let raw_count = Arc::new(AtomicU64::new(0));
+    let tripped = Arc::new(AtomicU64::new(0));
+    let finish = |result: Result<T, Box<dyn std::error::Error + Send + Sync>>| -> Result<T, LayerError> {
+        let limit = tripped.load(Ordering::Relaxed);
+        if limit > 0 {
+            return Err(LayerError::Bomb { limit });
+        }
+        result.map_err(LayerError::Content)
+    };
+    match compression {
+        Compression::Plain => {
+            // The blob is the tar: one hash serves as both digests.
+            let counted = Counted {
+                inner: raw,
+                count: raw_count.clone(),
+            };
+            let mut tar = BufReader::with_capacity(
+                256 * 1024,
+                HashingReader::new(counted, Some(Hasher::new(algorithm)), u64::MAX),
+            );
+            let value = finish(f(&mut tar))?;
+            if !whole {
+                return Ok((value, LayerDigests { blob: String::new(), diff: String::new(), compression }));
+            }
+            drain(&mut tar)?;
+            let (hash, _) = tar.into_inner().finish();
+            let hex = hash.unwrap_or_default();
+            Ok((
+                value,
+                LayerDigests {
+                    blob: hex.clone(),
+                    diff: hex,
+                    compression,
+                },
+            ))
+        }
+        Compression::Gzip | Compression::Zstd => {
+            let mut hashed_raw = HashingReader::new(
+                Counted {
+                    inner: raw,
+                    count: raw_count.clone(),
+                },
+                Some(Hasher::new(algorithm)),
+                u64::MAX,
+            );
+            let (value, diff) = {
+                let buffered = BufReader::with_capacity(128 * 1024, &mut hashed_raw);
+                let decoder: Box<dyn Read + Send + '_> = match compression {
+                    Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+                    _ => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
+                };
+                let mut tar = BufReader::with_capacity(
+                    256 * 1024,
+                    HashingReader::new(
+                        Guard {
+                            inner: decoder,
+                            raw: raw_count.clone(),
+                            out: 0,
+                            limits,
+                            tripped: tripped.clone(),
+                        },
+                        Some(Hasher::new(algorithm)), u64::MAX),
+                );
+                let value = finish(f(&mut tar));
+                let value = value?;
+                if !whole {
+                    return Ok((value, LayerDigests { blob: String::new(), diff: String::new(), compression }));
+                }
+                if let Err(e) = drain(&mut tar) {
+                    finish(Err(Box::new(e)))?;
+                }
+                let (diff, _) = tar.into_inner().finish();
+                (value, diff.unwrap_or_default())
+            };
+            // Trailing bytes after the compressed stream still belong to the blob's digest.
+            drain(&mut hashed_raw)?;
+            let (blob, _) = hashed_raw.finish();
+            Ok((
+                value,
+                LayerDigests {
+                    blob: blob.unwrap_or_default(),
+                    diff,
+                    compression,
+                },
+            ))
+        }
+    }
+}
+
+fn drain(r: &mut impl Read) -> io::Result<()> {
+    io::copy(r, &mut io::sink()).map(|_| ())
+}

@@ -1,0 +1,311 @@
+//! Reads container images without a daemon.
+//!
+//! [`load`] opens a `docker save` archive (either layout), an `oci-archive` or an OCI layout
+//! directory, finds the image (by platform or name where there are several), and streams every
+//! layer's uncompressed tar through the caller's function, checking each blob against its digest
+//! and each tar against its config `diff_id`. Archives on disk are indexed once and their layers
+//! decoded in parallel; a compressed archive (`docker save | gzip`) is read in one streaming pass.
+//! Nothing is ever written to disk.
+
+mod config;
+mod digest;
+mod error;
+mod layer;
+mod manifest;
+mod platform;
+pub mod reference;
+mod store;
+mod stream;
+
+use std::fs::File;
+use std::io::{BufRead, Read};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+pub use config::{HistoryEntry, ImageConfig, display_command};
+pub use digest::Digest;
+pub use error::{LayerError, ReadError};
+pub use layer::{BombLimits, Compression};
+pub use manifest::{Format, LayerBlob};
+pub use oci_spec::image::ImageConfiguration;
+pub use platform::Platform;
+
+use digest::Algorithm;
+use layer::{LayerDigests, read_layer};
+use manifest::{Resolved, Want, resolve};
+use store::{Store, TarIndex};
+
+/// The function each layer's uncompressed tar is streamed through.
+pub type LayerFn<T> =
+    dyn Fn(&mut dyn BufRead) -> Result<T, Box<dyn std::error::Error + Send + Sync>> + Sync;
+
+/// Choices and caps for reading one image.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// A tag or name (`docker save a b`, `oci:DIR:REF`).
+    pub image: Option<String>,
+    pub platform: Option<Platform>,
+    /// Largest manifest, index or config read into memory.
+    pub max_json_bytes: u64,
+    pub bomb: BombLimits,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            image: None,
+            platform: None,
+            max_json_bytes: 16 << 20,
+            bomb: BombLimits::default(),
+        }
+    }
+}
+
+/// One layer as the image describes it.
+#[derive(Debug, Clone)]
+pub struct LayerInfo {
+    pub blob: LayerBlob,
+    /// `created_by` as dive shows it (`/bin/sh -c ` dropped).
+    pub command: String,
+    /// `created_by` whole.
+    pub created_by: String,
+    pub compression: Compression,
+}
+
+/// The image: its layout, config, and layers in order.
+#[derive(Debug)]
+pub struct Image {
+    pub format: Format,
+    /// Set when the whole archive was compressed.
+    pub archive_compression: Option<Compression>,
+    pub config_name: String,
+    pub config: ImageConfig,
+    pub tags: Vec<String>,
+    pub layers: Vec<LayerInfo>,
+    /// Things the user should know (several images, extra history), one sentence each.
+    pub notes: Vec<String>,
+    path: PathBuf,
+    store: Store,
+}
+
+/// An image and what the caller's function made of each layer.
+#[derive(Debug)]
+pub struct Loaded<T> {
+    pub image: Image,
+    pub layers: Vec<T>,
+}
+
+/// Opens the image at `path` and streams each layer through `f`.
+pub fn load<T: Send + Clone>(path: &Path, options: &Options, f: &LayerFn<T>) -> Result<Loaded<T>, ReadError> {
+    if path.is_dir() {
+        let store = Store::Dir(path.to_owned());
+        return load_stored(path, store, true, options, f);
+    }
+    let mut file = File::open(path).map_err(|source| ReadError::Open { source })?;
+    let mut head = [0u8; 4];
+    let n = read_up_to(&mut file, &mut head).map_err(|source| ReadError::Open { source })?;
+    match &head[..n] {
+        [0x1f, 0x8b, ..] | [0x28, 0xb5, 0x2f, 0xfd] => {
+            let file = File::open(path).map_err(|source| ReadError::Open { source })?;
+            stream::load_stream(path, file, options, f)
+        }
+        [] => Err(ReadError::NotAnImage {
+            reason: "the file is empty".into(),
+        }),
+        _ => {
+            let file = File::open(path).map_err(|source| ReadError::Open { source })?;
+            let index = TarIndex::build(path, file).map_err(|e| match e {
+                ReadError::Archive {
+                    source: layerscope_tar::TarError::BadChecksum { offset: 0 },
+                } => ReadError::NotAnImage {
+                    reason: "not a tar archive, a gzip or zstd compressed one, or an OCI layout directory".into(),
+                },
+                other => other,
+            })?;
+            load_stored(path, Store::Tar(index), false, options, f)
+        }
+    }
+}
+
+fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut got = 0;
+    while got < buf.len() {
+        let n = r.read(&mut buf[got..])?;
+        if n == 0 {
+            break;
+        }
+        got += n;
+    }
+    Ok(got)
+}
+
+fn want<'a>(options: &'a Options, is_dir: bool) -> Want<'a> {
+    Want {
+        image: options.image.as_deref(),
+        platform: options.platform.as_ref(),
+        max_json: options.max_json_bytes,
+        archive_is_dir: is_dir,
+    }
+}
+
+fn load_stored<T: Send + Clone>(
+    path: &Path,
+    store: Store,
+    is_dir: bool,
+    options: &Options,
+    f: &LayerFn<T>,
+) -> Result<Loaded<T>, ReadError> {
+    let resolved = resolve(&store, &want(options, is_dir))?;
+    // A blob named twice (the same layer at two places) is read once.
+    let mut unique: Vec<(usize, String)> = Vec::new();
+    for (i, l) in resolved.layers.iter().enumerate() {
+        let name = store.resolve(&l.name)?;
+        if !store.contains(&name) {
+            return Err(ReadError::MissingEntry {
+                name: l.name.clone(),
+                wanted_by: format!("layer {i} of the manifest"),
+            });
+        }
+        if !unique.iter().any(|(_, n)| *n == name) {
+            unique.push((i, name));
+        }
+    }
+    let results: Vec<Result<(T, LayerDigests), ReadError>> = unique
+        .par_iter()
+        .map(|(i, name)| {
+            let blob = &resolved.layers[*i];
+            let (raw, _) = store.open(name)?;
+            let algorithm = blob.blob_digest.as_ref().map_or(blob.diff_id.algorithm, |d| d.algorithm);
+            read_layer(raw, algorithm, options.bomb, f, true).map_err(|source| ReadError::Layer {
+                index: *i,
+                name: blob.name.clone(),
+                source,
+            })
+        })
+        .collect();
+    let mut by_name = Vec::with_capacity(results.len());
+    for ((_, name), r) in unique.into_iter().zip(results) {
+        by_name.push((name, r?));
+    }
+    let mut layers = Vec::with_capacity(resolved.layers.len());
+    let mut compressions = Vec::with_capacity(resolved.layers.len());
+    for (i, l) in resolved.layers.iter().enumerate() {
+        let name = store.resolve(&l.name)?;
+        let Some((_, (value, digests))) = by_name.iter().find(|(n, _)| *n == name) else {
+            return Err(ReadError::MissingEntry {
+                name,
+                wanted_by: format!("layer {i}"),
+            });
+        };
+        verify(i, l, digests)?;
+        layers.push(value.clone());
+        compressions.push(digests.compression);
+    }
+    Ok(Loaded {
+        image: image(path, store, resolved, &compressions, None),
+        layers,
+    })
+}
+
+pub(crate) fn verify(index: usize, blob: &LayerBlob, found: &LayerDigests) -> Result<(), ReadError> {
+    let mismatch = |kind, expected: &Digest, actual: &str| ReadError::DigestMismatch {
+        index,
+        name: blob.name.clone(),
+        kind,
+        expected: expected.to_string(),
+        actual: format!("{}:{actual}", expected.to_string().split(':').next().unwrap_or("sha256")),
+    };
+    if let Some(expected) = &blob.blob_digest
+        && expected.hex != found.blob
+    {
+        return Err(mismatch("blob", expected, &found.blob));
+    }
+    if blob.diff_id.hex != found.diff {
+        return Err(mismatch("diff_id", &blob.diff_id, &found.diff));
+    }
+    Ok(())
+}
+
+pub(crate) fn image(
+    path: &Path,
+    store: Store,
+    resolved: Resolved,
+    compressions: &[Compression],
+    archive_compression: Option<Compression>,
+) -> Image {
+    let (history, note) = resolved.config.layer_history(resolved.layers.len());
+    let mut notes = resolved.notes;
+    notes.extend(note);
+    let layers = resolved
+        .layers
+        .into_iter()
+        .zip(history)
+        .zip(compressions)
+        .map(|((blob, h), &compression)| {
+            let created_by = h.map(|h| h.created_by.clone()).unwrap_or_default();
+            LayerInfo {
+                command: if h.is_some() {
+                    display_command(&created_by)
+                } else {
+                    "(missing)".to_owned()
+                },
+                created_by,
+                blob,
+                compression,
+            }
+        })
+        .collect();
+    Image {
+        format: resolved.format,
+        archive_compression,
+        config_name: resolved.config_name,
+        config: resolved.config,
+        tags: resolved.tags,
+        layers,
+        notes,
+        path: path.to_owned(),
+        store,
+    }
+}
+
+impl Image {
+    /// Reads `len` bytes at `offset` of layer `layer`'s uncompressed tar, for viewing one file
+    /// without holding any layer in memory. `len` is capped at `max`.
+    pub fn read_at(&self, layer: usize, offset: u64, len: u64, max: u64) -> Result<Vec<u8>, ReadError> {
+        let info = self.layers.get(layer).ok_or_else(|| ReadError::MissingEntry {
+            name: format!("layer {layer}"),
+            wanted_by: "a file view".into(),
+        })?;
+        let want = len.min(max);
+        let grab = move |tar: &mut dyn BufRead| -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
+            std::io::copy(&mut tar.take(offset), &mut std::io::sink())?;
+            let mut out = Vec::with_capacity(want as usize);
+            tar.take(want).read_to_end(&mut out)?;
+            Ok(out)
+        };
+        let layer_error = |source| ReadError::Layer {
+            index: layer,
+            name: info.blob.name.clone(),
+            source,
+        };
+        match &self.store {
+            Store::Memory { .. } => stream::read_blob_again(&self.path, &info.blob.name, &self.store, &grab)
+                .map_err(|e| match e {
+                    stream::Again::Read(e) => e,
+                    stream::Again::Layer(e) => layer_error(e),
+                }),
+            store => {
+                let (raw, _) = store.open(&info.blob.name)?;
+                read_layer(raw, Algorithm::Sha256, BombLimits::default(), &grab, false)
+                    .map(|(v, _)| v)
+                    .map_err(layer_error)
+            }
+        }
+    }
+
+    /// The archive or directory this image was read from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}

@@ -1,0 +1,222 @@
+//! Where an image's files live: an OCI layout directory, a tar archive on disk (indexed once,
+//! then read by seeking), or the small files kept from a single streaming pass.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+use layerscope_tar::{EntryType, Limits, TarReader};
+
+use crate::error::ReadError;
+
+/// Cleans an archive name: no leading `./` or `/`, no `..` escaping the root.
+pub fn clean(name: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in name.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    parts.join("/")
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Node {
+    File { offset: u64, size: u64 },
+    Link(String),
+    Other,
+}
+
+/// The entries of a tar archive on disk: where each one's data lies.
+#[derive(Debug)]
+pub(crate) struct TarIndex {
+    pub path: PathBuf,
+    pub entries: HashMap<String, Node>,
+}
+
+impl TarIndex {
+    /// Reads every header, seeking over the data, so indexing costs one read per entry.
+    pub fn build(path: &Path, file: File) -> Result<Self, ReadError> {
+        let mut tar = TarReader::new(BufReader::with_capacity(64 * 1024, file), Limits::default());
+        let mut entries = HashMap::new();
+        while let Some(h) = tar
+            .next_header()
+            .map_err(|source| ReadError::Archive { source })?
+        {
+            let name = clean(&String::from_utf8_lossy(&h.path));
+            let node = match h.entry_type {
+                EntryType::Regular => Node::File {
+                    offset: h.data_offset,
+                    size: h.size,
+                },
+                EntryType::Symlink => Node::Link(link_target(&name, &String::from_utf8_lossy(&h.link))),
+                EntryType::HardLink => Node::Link(clean(&String::from_utf8_lossy(&h.link))),
+                _ => Node::Other,
+            };
+            entries.insert(name, node);
+            tar.seek_past_data()
+                .map_err(|source| ReadError::Archive { source })?;
+        }
+        Ok(TarIndex {
+            path: path.to_owned(),
+            entries,
+        })
+    }
+}
+
+/// A symlink's target as an archive name: relative targets resolve against the link's folder.
+pub(crate) fn link_target(name: &str, target: &str) -> String {
+    if target.starts_with('/') {
+        return clean(target);
+    }
+    match name.rfind('/') {
+        Some(i) => clean(&format!("{}/{target}", &name[..i])),
+        None => clean(target),
+    }
+}
+
+/// The files of an image, wherever they are.
+#[derive(Debug)]
+pub(crate) enum Store {
+    Dir(PathBuf),
+    Tar(TarIndex),
+    /// From a streaming pass: metadata files by name, links, and the names of layer blobs seen.
+    Memory {
+        files: HashMap<String, Vec<u8>>,
+        links: HashMap<String, String>,
+    },
+}
+
+impl Store {
+    /// Follows links to the name that holds the data.
+    pub fn resolve(&self, name: &str) -> Result<String, ReadError> {
+        let mut name = clean(name);
+        for _ in 0..16 {
+            let next = match self {
+                Store::Tar(index) => match index.entries.get(&name) {
+                    Some(Node::Link(target)) => Some(target.clone()),
+                    _ => None,
+                },
+                Store::Memory { links, .. } => links.get(&name).cloned(),
+                Store::Dir(_) => None,
+            };
+            match next {
+                Some(target) => name = target,
+                None => return Ok(name),
+            }
+        }
+        Err(ReadError::BadLink { name })
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        let Ok(name) = self.resolve(name) else {
+            return false;
+        };
+        match self {
+            Store::Dir(root) => root.join(&name).is_file(),
+            Store::Tar(index) => matches!(index.entries.get(&name), Some(Node::File { .. })),
+            Store::Memory { files, .. } => files.contains_key(&name),
+        }
+    }
+
+    /// Reads a whole metadata file, refusing anything over `limit` bytes.
+    pub fn read_small(&self, name: &str, limit: u64) -> Result<Option<Vec<u8>>, ReadError> {
+        let name = self.resolve(name)?;
+        let too_large = |size| ReadError::JsonTooLarge {
+            name: name.clone(),
+            size,
+            limit,
+        };
+        let io = |source| ReadError::EntryIo {
+            name: name.clone(),
+            source,
+        };
+        match self {
+            Store::Memory { files, .. } => Ok(files.get(&name).cloned()),
+            Store::Dir(root) => {
+                let path = root.join(&name);
+                let Ok(meta) = std::fs::metadata(&path) else {
+                    return Ok(None);
+                };
+                if !meta.is_file() {
+                    return Ok(None);
+                }
+                if meta.len() > limit {
+                    return Err(too_large(meta.len()));
+                }
+                let mut data = Vec::new();
+                File::open(&path)
+                    .and_then(|f| f.take(limit + 1).read_to_end(&mut data))
+                    .map_err(io)?;
+                Ok(Some(data))
+            }
+            Store::Tar(index) => {
+                let Some(&Node::File { offset, size }) = index.entries.get(&name) else {
+                    return Ok(None);
+                };
+                if size > limit {
+                    return Err(too_large(size));
+                }
+                let mut data = Vec::with_capacity(size as usize);
+                open_section(&index.path, offset, size)
+                    .and_then(|mut r| r.read_to_end(&mut data))
+                    .map_err(io)?;
+                Ok(Some(data))
+            }
+        }
+    }
+
+    /// A stream of one blob's raw (possibly compressed) bytes, and its length when known.
+    pub fn open(&self, name: &str) -> Result<(Box<dyn Read + Send>, Option<u64>), ReadError> {
+        let name = self.resolve(name)?;
+        let io = |source| ReadError::EntryIo {
+            name: name.clone(),
+            source,
+        };
+        match self {
+            Store::Dir(root) => {
+                let file = File::open(root.join(&name)).map_err(io)?;
+                let len = file.metadata().ok().map(|m| m.len());
+                Ok((Box::new(file), len))
+            }
+            Store::Tar(index) => match index.entries.get(&name) {
+                Some(&Node::File { offset, size }) => {
+                    Ok((open_section(&index.path, offset, size).map_err(io)?, Some(size)))
+                }
+                _ => Err(ReadError::MissingEntry {
+                    name,
+                    wanted_by: "a layer".into(),
+                }),
+            },
+            Store::Memory { .. } => Err(ReadError::MissingEntry {
+                name,
+                wanted_by: "a layer read again after a streaming pass".into(),
+            }),
+        }
+    }
+}
+
+fn open_section(path: &Path, offset: u64, size: u64) -> std::io::Result<Box<dyn Read + Send>> {
+    let mut file = File::open(path)?;
+    file.seek(SeekFrom::Start(offset))?;
+    Ok(Box::new(file.take(size)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleans_and_links() {
+        assert_eq!(clean("./blobs/sha256/ab"), "blobs/sha256/ab");
+        assert_eq!(clean("../../etc/passwd"), "etc/passwd");
+        assert_eq!(link_target("abc/layer.tar", "../123.tar"), "123.tar");
+        assert_eq!(link_target("abc/layer.tar", "/123.tar"), "123.tar");
+        assert_eq!(link_target("layer.tar", "x.tar"), "x.tar");
+    }
+}

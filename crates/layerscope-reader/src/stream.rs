@@ -1,0 +1,151 @@
+//! A compressed archive (`docker save | gzip`) cannot be indexed without decompressing it, so it
+//! is read in one pass: metadata files are kept, every layer-looking blob goes through the
+//! caller's function as it streams past, and the manifest, which comes last in `docker save`
+//! output, then says which results are the image's layers and in what order.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+
+use layerscope_tar::{EntryType, Limits, TarReader};
+
+use crate::digest::Algorithm;
+use crate::error::{LayerError, ReadError};
+use crate::layer::{BombLimits, Compression, LayerDigests, read_layer};
+use crate::manifest::resolve;
+use crate::store::{Store, clean, link_target};
+use crate::{LayerFn, Loaded, Options, verify, want};
+
+fn decoder(path: &Path, file: File) -> Result<(Box<dyn Read + Send>, Compression), ReadError> {
+    let mut buffered = BufReader::new(file);
+    let head = buffered
+        .fill_buf()
+        .map_err(|source| ReadError::Open { source })?;
+    if head.starts_with(&[0x1f, 0x8b]) {
+        Ok((Box::new(flate2::bufread::MultiGzDecoder::new(buffered)), Compression::Gzip))
+    } else {
+        let d = zstd::stream::read::Decoder::with_buffer(buffered).map_err(|source| ReadError::Path {
+            path: path.to_owned(),
+            source,
+        })?;
+        Ok((Box::new(d), Compression::Zstd))
+    }
+}
+
+fn is_metadata_name(name: &str) -> bool {
+    name.ends_with(".json") || name == "repositories" || name == "oci-layout"
+}
+
+type Processed<T> = Result<(T, LayerDigests), LayerError>;
+
+pub(crate) fn load_stream<T: Send + Clone>(
+    path: &Path,
+    file: File,
+    options: &Options,
+    f: &LayerFn<T>,
+) -> Result<Loaded<T>, ReadError> {
+    let (reader, compression) = decoder(path, file)?;
+    let mut tar = TarReader::new(BufReader::with_capacity(256 * 1024, reader), Limits::default());
+    let mut files: HashMap<String, Vec<u8>> = HashMap::new();
+    let mut links: HashMap<String, String> = HashMap::new();
+    let mut processed: HashMap<String, Processed<T>> = HashMap::new();
+    let archive = |source| ReadError::Archive { source };
+    while let Some(h) = tar.next_header().map_err(archive)? {
+        let name = clean(&String::from_utf8_lossy(&h.path));
+        match h.entry_type {
+            EntryType::Symlink => {
+                links.insert(name.clone(), link_target(&name, &String::from_utf8_lossy(&h.link)));
+            }
+            EntryType::HardLink => {
+                links.insert(name, clean(&String::from_utf8_lossy(&h.link)));
+            }
+            EntryType::Regular if h.size > 0 => {
+                let mut data = tar.data();
+                let first = data
+                    .fill_buf()
+                    .map_err(|source| ReadError::EntryIo { name: name.clone(), source })?
+                    .first()
+                    .copied();
+                let metadata = is_metadata_name(&name) || (name.starts_with("blobs/") && first == Some(b'{'));
+                if metadata {
+                    if h.size > options.max_json_bytes {
+                        if is_metadata_name(&name) {
+                            return Err(ReadError::JsonTooLarge { name, size: h.size, limit: options.max_json_bytes });
+                        }
+                        continue;
+                    }
+                    let mut bytes = Vec::with_capacity(h.size as usize);
+                    data.read_to_end(&mut bytes)
+                        .map_err(|source| ReadError::EntryIo { name: name.clone(), source })?;
+                    files.insert(name, bytes);
+                } else {
+                    let result = read_layer(&mut data, Algorithm::Sha256, options.bomb, f, true);
+                    // An unreadable blob only matters if the manifest names it; keep the error.
+                    processed.insert(name, result);
+                }
+            }
+            _ => {}
+        }
+    }
+    let store = Store::Memory { files, links };
+    let resolved = resolve(&store, &want(options, false))?;
+    let mut layers = Vec::with_capacity(resolved.layers.len());
+    let mut compressions = Vec::with_capacity(resolved.layers.len());
+    for (i, l) in resolved.layers.iter().enumerate() {
+        let name = store.resolve(&l.name)?;
+        match processed.get(&name) {
+            Some(Ok((value, digests))) => {
+                verify(i, l, digests)?;
+                layers.push(value.clone());
+                compressions.push(digests.compression);
+            }
+            Some(Err(e)) => {
+                return Err(ReadError::Layer {
+                    index: i,
+                    name: l.name.clone(),
+                    source: LayerError::Io(std::io::Error::other(e.to_string())),
+                });
+            }
+            None => {
+                return Err(ReadError::MissingEntry {
+                    name: l.name.clone(),
+                    wanted_by: format!("layer {i} of the manifest"),
+                });
+            }
+        }
+    }
+    Ok(Loaded {
+        image: crate::image(path, store, resolved, &compressions, Some(compression)),
+        layers,
+    })
+}
+
+pub(crate) enum Again {
+    Read(ReadError),
+    Layer(LayerError),
+}
+
+/// Streams the archive again up to one blob and reads from it: the price of not keeping layers.
+pub(crate) fn read_blob_again<T>(
+    path: &Path,
+    blob: &str,
+    store: &Store,
+    f: &LayerFn<T>,
+) -> Result<T, Again> {
+    let wanted = store.resolve(blob).map_err(Again::Read)?;
+    let file = File::open(path).map_err(|source| Again::Read(ReadError::Open { source }))?;
+    let (reader, _) = decoder(path, file).map_err(Again::Read)?;
+    let mut tar = TarReader::new(BufReader::with_capacity(256 * 1024, reader), Limits::default());
+    while let Some(h) = tar.next_header().map_err(|source| Again::Read(ReadError::Archive { source }))? {
+        if h.entry_type == EntryType::Regular && clean(&String::from_utf8_lossy(&h.path)) == wanted {
+            return read_layer(tar.data(), Algorithm::Sha256, BombLimits::default(), f, false)
+                .map(|(v, _)| v)
+                .map_err(Again::Layer);
+        }
+    }
+    Err(Again::Read(ReadError::MissingEntry {
+        name: wanted,
+        wanted_by: "a file view".into(),
+    }))
+}

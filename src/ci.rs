@@ -1,0 +1,95 @@
+//! The CI gate and the JSON report: analyses in, dive-shaped text and exit codes out.
+
+use std::io::Write;
+
+use anyhow::{Context, Result};
+use layerscope_ci::{Evaluation, ImageSummary, LayerSummary, RuleName, Rules, evaluate};
+use layerscope_waste::WasteReport;
+
+use crate::cli::RunArgs;
+use crate::load::Opened;
+use crate::output::{self, Exit};
+
+pub fn summary(opened: &Opened) -> ImageSummary {
+    ImageSummary {
+        name: output::clean(&opened.name),
+        source: opened.image.format.source_name().to_owned(),
+        layers: opened
+            .image
+            .layers
+            .iter()
+            .zip(&opened.tree.layers)
+            .enumerate()
+            .map(|(index, (info, layer))| LayerSummary {
+                index,
+                digest: info.blob.diff_id.to_string(),
+                size_bytes: layer.size_bytes,
+                command: output::clean(&info.command),
+            })
+            .collect(),
+    }
+}
+
+fn rules(args: &RunArgs) -> Result<(Rules, layerscope_ci::ConfigOrigin)> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let (mut rules, origin) = Rules::load(args.ci_config.as_deref(), &cwd)?;
+    for (rule, value) in [
+        (RuleName::LowestEfficiency, &args.lowest_efficiency),
+        (RuleName::HighestWastedBytes, &args.highest_wasted_bytes),
+        (RuleName::HighestUserWastedPercent, &args.highest_user_wasted_percent),
+    ] {
+        if let Some(value) = value {
+            rules.override_with(rule, value)?;
+        }
+    }
+    Ok((rules, origin))
+}
+
+/// Evaluates the rules and prints dive's report; the exit says whether every rule passed.
+pub fn run(args: &RunArgs, opened: &Opened, report: &WasteReport) -> Result<Exit> {
+    let (rules, origin) = rules(args)?;
+    let eval = evaluate(&rules, &report.dive);
+    let image = summary(opened);
+    let json_to_stdout = args.json.as_deref() == Some("-");
+    if let Some(target) = &args.json {
+        write_json(target, &image, report, Some(&eval))?;
+    }
+    if !json_to_stdout {
+        let text = layerscope_ci::render_text(&image, report, &eval, &origin, output::color_stdout());
+        output::print(&text)?;
+    }
+    for note in &opened.image.notes {
+        eprintln!("layerscope: note: {}", output::clean(note));
+    }
+    Ok(exit_for(&eval))
+}
+
+/// `--json` outside CI mode: the report with rule results, no text, exit 0 (as dive's `--json`).
+pub fn json_only(args: &RunArgs, opened: &Opened, report: &WasteReport) -> Result<Exit> {
+    let (rules, _) = rules(args)?;
+    let eval = evaluate(&rules, &report.dive);
+    let target = args.json.as_deref().unwrap_or("-");
+    write_json(target, &summary(opened), report, Some(&eval))?;
+    Ok(Exit::Success)
+}
+
+fn exit_for(eval: &Evaluation) -> Exit {
+    if eval.passed() {
+        Exit::Success
+    } else {
+        Exit::RuleFailed
+    }
+}
+
+fn write_json(target: &str, image: &ImageSummary, report: &WasteReport, eval: Option<&Evaluation>) -> Result<()> {
+    let value = layerscope_ci::render_json(image, report, eval);
+    let mut text = serde_json::to_string_pretty(&value).context("cannot encode the JSON report")?;
+    text.push('\n');
+    if target == "-" {
+        output::print(&text)
+    } else {
+        // Truncates, unlike dive, so a shorter report never leaves stale bytes behind.
+        let mut file = std::fs::File::create(target).with_context(|| format!("cannot write {target}"))?;
+        file.write_all(text.as_bytes()).with_context(|| format!("cannot write {target}"))
+    }
+}

@@ -1,0 +1,54 @@
+//! From an image reference to per-layer trees: the reader streams, the tree crate scans.
+
+use std::io::BufRead;
+
+use anyhow::{Context, Result, bail};
+use layerscope_reader::{Image, Options, Platform, reference};
+use layerscope_tree::{ImageTree, NoInspector, TarLimits, scan_layer};
+
+use crate::cli::SourceArgs;
+
+/// An opened image and its trees.
+pub struct Opened {
+    pub image: Image,
+    pub tree: ImageTree,
+    /// The image as the user named it, without a transport prefix.
+    pub name: String,
+}
+
+pub fn open(input: &str, args: &SourceArgs) -> Result<Opened> {
+    let r = reference::parse(input);
+    if let Some(source) = &args.source
+        && r.transport.is_none()
+        && !matches!(source.as_str(), "docker-archive" | "docker-tar" | "oci-archive" | "oci")
+    {
+        bail!(
+            "--source {source}: only docker-archive, oci-archive and oci are supported (engine and registry sources are not yet)"
+        );
+    }
+    let name = r.path.display().to_string();
+    let options = Options {
+        image: args.pick.clone().or(r.image),
+        platform: args.platform.as_deref().map(Platform::parse).transpose()?,
+        bomb: layerscope_reader::BombLimits {
+            max_layer_bytes: parse_size(&args.max_layer_size)
+                .with_context(|| format!("--max-layer-size {}", args.max_layer_size))?,
+            ..Default::default()
+        },
+        ..Options::default()
+    };
+    let scan = |tar: &mut dyn BufRead| {
+        scan_layer(tar, TarLimits::default(), &NoInspector)
+            .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
+    };
+    let loaded = layerscope_reader::load(&r.path, &options, &scan)?;
+    Ok(Opened {
+        tree: ImageTree::from_scans(loaded.layers),
+        image: loaded.image,
+        name,
+    })
+}
+
+fn parse_size(s: &str) -> Result<u64> {
+    Ok(layerscope_ci::humanize::parse_bytes(s)?)
+}

@@ -1,0 +1,37 @@
+//! Printing: exit codes, colour, closed pipes and names that must not drive the terminal.
+
+use std::io::{IsTerminal, Write};
+
+use anyhow::Result;
+
+/// How the process ends: 0 pass, 1 a CI rule failed, 2 an error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Success,
+    RuleFailed,
+}
+
+/// Colour only on a terminal and never with `NO_COLOR` set.
+pub fn color_stdout() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
+}
+
+/// Replaces control characters, so a hostile file name cannot move the cursor or retitle the
+/// terminal. Tabs and newlines become visible escapes too: every name stays on one line.
+pub fn clean(s: &str) -> String {
+    if !s.chars().any(char::is_control) {
+        return s.to_owned();
+    }
+    s.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// Writes to stdout; a reader that went away (`| head`) is not an error.
+pub fn print(text: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+        other => Ok(other?),
+    }
+}

@@ -36,7 +36,10 @@ fn rules(args: &RunArgs) -> Result<(Rules, layerscope_ci::ConfigOrigin)> {
     for (rule, value) in [
         (RuleName::LowestEfficiency, &args.lowest_efficiency),
         (RuleName::HighestWastedBytes, &args.highest_wasted_bytes),
-        (RuleName::HighestUserWastedPercent, &args.highest_user_wasted_percent),
+        (
+            RuleName::HighestUserWastedPercent,
+            &args.highest_user_wasted_percent,
+        ),
     ] {
         if let Some(value) = value {
             rules.override_with(rule, value)?;
@@ -55,7 +58,8 @@ pub fn run(args: &RunArgs, opened: &Opened, report: &WasteReport) -> Result<Exit
         write_json(target, &image, report, Some(&eval))?;
     }
     if !json_to_stdout {
-        let text = layerscope_ci::render_text(&image, report, &eval, &origin, output::color_stdout());
+        let text =
+            layerscope_ci::render_text(&image, report, &eval, &origin, output::color_stdout());
         output::print(&text)?;
     }
     for note in &opened.image.notes {
@@ -81,7 +85,12 @@ fn exit_for(eval: &Evaluation) -> Exit {
     }
 }
 
-fn write_json(target: &str, image: &ImageSummary, report: &WasteReport, eval: Option<&Evaluation>) -> Result<()> {
+fn write_json(
+    target: &str,
+    image: &ImageSummary,
+    report: &WasteReport,
+    eval: Option<&Evaluation>,
+) -> Result<()> {
     let value = layerscope_ci::render_json(image, report, eval);
     let mut text = serde_json::to_string_pretty(&value).context("cannot encode the JSON report")?;
     text.push('\n');
@@ -89,7 +98,9 @@ fn write_json(target: &str, image: &ImageSummary, report: &WasteReport, eval: Op
         output::print(&text)
     } else {
         // Truncates, unlike dive, so a shorter report never leaves stale bytes behind.
-        let mut file = std::fs::File::create(target).with_context(|| format!("cannot write {target}"))?;
-        file.write_all(text.as_bytes()).with_context(|| format!("cannot write {target}"))
+        let mut file =
+            std::fs::File::create(target).with_context(|| format!("cannot write {target}"))?;
+        file.write_all(text.as_bytes())
+            .with_context(|| format!("cannot write {target}"))
     }
 }

@@ -20,7 +20,10 @@ pub fn open(input: &str, args: &SourceArgs) -> Result<Opened> {
     let r = reference::parse(input);
     if let Some(source) = &args.source
         && r.transport.is_none()
-        && !matches!(source.as_str(), "docker-archive" | "docker-tar" | "oci-archive" | "oci")
+        && !matches!(
+            source.as_str(),
+            "docker-archive" | "docker-tar" | "oci-archive" | "oci"
+        )
     {
         bail!(
             "--source {source}: only docker-archive, oci-archive and oci are supported (engine and registry sources are not yet)"

@@ -22,8 +22,7 @@ fn main() -> ExitCode {
         Ok(Exit::Success) => ExitCode::SUCCESS,
         Ok(Exit::RuleFailed) => ExitCode::from(1),
         Err(e) => {
-            let message: Vec<String> = e.chain().map(|c| output::clean(&c.to_string())).collect();
-            eprintln!("layerscope: {}", message.join(": "));
+            eprintln!("layerscope: {}", output::error_line(&e));
             ExitCode::from(2)
         }
     }
@@ -34,9 +33,12 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         Some(Command::Ci(args)) => (args, true),
         None => (cli.run, false),
     };
-    let ci = forced_ci || args.ci || layerscope_ci::ci_env_enabled(std::env::var("CI").ok().as_deref());
+    let ci =
+        forced_ci || args.ci || layerscope_ci::ci_env_enabled(std::env::var("CI").ok().as_deref());
     let Some(input) = args.image.clone() else {
-        anyhow::bail!("no image given: layerscope IMAGE (a docker save archive, an oci-archive or an OCI layout directory)");
+        anyhow::bail!(
+            "no image given: layerscope IMAGE (a docker save archive, an oci-archive or an OCI layout directory)"
+        );
     };
     let opened = load::open(&input, &args.source).map_err(|e| e.context(output::clean(&input)))?;
     let report = layerscope_waste::analyze(&opened.tree);
@@ -50,12 +52,22 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
 }
 
 #[cfg(not(feature = "tui"))]
-fn interactive(_: &RunArgs, _: load::Opened, _: layerscope_waste::WasteReport) -> anyhow::Result<Exit> {
-    anyhow::bail!("this build has no interactive explorer; run with CI=true or `layerscope ci IMAGE`")
+fn interactive(
+    _: &RunArgs,
+    _: load::Opened,
+    _: layerscope_waste::WasteReport,
+) -> anyhow::Result<Exit> {
+    anyhow::bail!(
+        "this build has no interactive explorer; run with CI=true or `layerscope ci IMAGE`"
+    )
 }
 
 #[cfg(feature = "tui")]
-fn interactive(args: &RunArgs, opened: load::Opened, report: layerscope_waste::WasteReport) -> anyhow::Result<Exit> {
+fn interactive(
+    args: &RunArgs,
+    opened: load::Opened,
+    report: layerscope_waste::WasteReport,
+) -> anyhow::Result<Exit> {
     // The explorer arrives with the TUI crate; until then the CI report is the view.
     let _ = report;
     let report = layerscope_waste::analyze(&opened.tree);

@@ -35,3 +35,20 @@ pub fn print(text: &str) -> Result<()> {
         other => Ok(other?),
     }
 }
+
+/// The error and its causes on one line. Library errors often spell their cause out already, so
+/// a cause whose text is already said is not said twice.
+pub fn error_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = clean(&cause.to_string()).replace('\n', " ");
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}

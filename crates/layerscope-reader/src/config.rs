@@ -40,7 +40,11 @@ impl ImageConfig {
         let healthcheck = raw
             .pointer("/config/Healthcheck/Test")
             .and_then(|t| t.as_array())
-            .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect());
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            });
         let diff_ids = parsed.rootfs().diff_ids().clone();
         let history = parsed
             .history()

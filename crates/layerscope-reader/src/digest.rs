@@ -154,7 +154,10 @@ mod tests {
 
     #[test]
     fn parses_and_hashes() {
-        let d = Digest::parse("sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855").unwrap();
+        let d = Digest::parse(
+            "sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+        )
+        .unwrap();
         assert_eq!(Hasher::new(d.algorithm).finish(), d.hex);
         assert!(Digest::parse("md5:abc").is_err());
         assert!(Digest::parse("sha256:XYZ").is_err());

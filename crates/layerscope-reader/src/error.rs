@@ -50,13 +50,17 @@ pub enum ReadError {
         digest: String,
         reason: &'static str,
     },
-    #[error("the config `{name}` lists {diff_ids} layer diff_ids but the manifest names {layers} layers")]
+    #[error(
+        "the config `{name}` lists {diff_ids} layer diff_ids but the manifest names {layers} layers"
+    )]
     LayerCount {
         name: String,
         diff_ids: usize,
         layers: usize,
     },
-    #[error("layer {index} (`{name}`): {kind} digest mismatch: expected {expected}, found {actual}")]
+    #[error(
+        "layer {index} (`{name}`): {kind} digest mismatch: expected {expected}, found {actual}"
+    )]
     DigestMismatch {
         index: usize,
         name: String,
@@ -86,7 +90,9 @@ pub enum LayerError {
     Io(#[from] std::io::Error),
     #[error("compressed with {0}, which is not supported (gzip, zstd or plain tar only)")]
     Compression(&'static str),
-    #[error("decompresses past {limit} bytes; refused as a likely decompression bomb (raise --max-layer-size to allow)")]
+    #[error(
+        "decompresses past {limit} bytes; refused as a likely decompression bomb (raise --max-layer-size to allow)"
+    )]
     Bomb { limit: u64 },
     #[error("{0}")]
     Content(Box<dyn std::error::Error + Send + Sync>),

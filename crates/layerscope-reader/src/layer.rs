@@ -72,7 +72,8 @@ impl<R: Read> Read for Guard<R> {
         let n = self.inner.read(buf)?;
         self.out += n as u64;
         let raw = self.raw.load(Ordering::Relaxed).max(1);
-        let limit = if self.out > self.limits.ratio_floor && self.out / raw > self.limits.max_ratio {
+        let limit = if self.out > self.limits.ratio_floor && self.out / raw > self.limits.max_ratio
+        {
             Some(raw.saturating_mul(self.limits.max_ratio))
         } else if self.out > self.limits.max_layer_bytes {
             Some(self.limits.max_layer_bytes)
@@ -122,13 +123,14 @@ pub fn read_layer<'a, T>(
     let raw = Cursor::new(prefix[..got].to_vec()).chain(raw);
     let raw_count = Arc::new(AtomicU64::new(0));
     let tripped = Arc::new(AtomicU64::new(0));
-    let finish = |result: Result<T, Box<dyn std::error::Error + Send + Sync>>| -> Result<T, LayerError> {
-        let limit = tripped.load(Ordering::Relaxed);
-        if limit > 0 {
-            return Err(LayerError::Bomb { limit });
-        }
-        result.map_err(LayerError::Content)
-    };
+    let finish =
+        |result: Result<T, Box<dyn std::error::Error + Send + Sync>>| -> Result<T, LayerError> {
+            let limit = tripped.load(Ordering::Relaxed);
+            if limit > 0 {
+                return Err(LayerError::Bomb { limit });
+            }
+            result.map_err(LayerError::Content)
+        };
     match compression {
         Compression::Plain => {
             // The blob is the tar: one hash serves as both digests.
@@ -142,7 +144,14 @@ pub fn read_layer<'a, T>(
             );
             let value = finish(f(&mut tar))?;
             if !whole {
-                return Ok((value, LayerDigests { blob: String::new(), diff: String::new(), compression }));
+                return Ok((
+                    value,
+                    LayerDigests {
+                        blob: String::new(),
+                        diff: String::new(),
+                        compression,
+                    },
+                ));
             }
             drain(&mut tar)?;
             let (hash, _) = tar.into_inner().finish();
@@ -181,12 +190,21 @@ pub fn read_layer<'a, T>(
                             limits,
                             tripped: tripped.clone(),
                         },
-                        Some(Hasher::new(algorithm)), u64::MAX),
+                        Some(Hasher::new(algorithm)),
+                        u64::MAX,
+                    ),
                 );
                 let value = finish(f(&mut tar));
                 let value = value?;
                 if !whole {
-                    return Ok((value, LayerDigests { blob: String::new(), diff: String::new(), compression }));
+                    return Ok((
+                        value,
+                        LayerDigests {
+                            blob: String::new(),
+                            diff: String::new(),
+                            compression,
+                        },
+                    ));
                 }
                 if let Err(e) = drain(&mut tar) {
                     finish(Err(Box::new(e)))?;

@@ -97,7 +97,11 @@ pub struct Loaded<T> {
 }
 
 /// Opens the image at `path` and streams each layer through `f`.
-pub fn load<T: Send + Clone>(path: &Path, options: &Options, f: &LayerFn<T>) -> Result<Loaded<T>, ReadError> {
+pub fn load<T: Send + Clone>(
+    path: &Path,
+    options: &Options,
+    f: &LayerFn<T>,
+) -> Result<Loaded<T>, ReadError> {
     if path.is_dir() {
         let store = Store::Dir(path.to_owned());
         return load_stored(path, store, true, options, f);
@@ -176,7 +180,10 @@ fn load_stored<T: Send + Clone>(
         .map(|(i, name)| {
             let blob = &resolved.layers[*i];
             let (raw, _) = store.open(name)?;
-            let algorithm = blob.blob_digest.as_ref().map_or(blob.diff_id.algorithm, |d| d.algorithm);
+            let algorithm = blob
+                .blob_digest
+                .as_ref()
+                .map_or(blob.diff_id.algorithm, |d| d.algorithm);
             read_layer(raw, algorithm, options.bomb, f, true).map_err(|source| ReadError::Layer {
                 index: *i,
                 name: blob.name.clone(),
@@ -208,13 +215,20 @@ fn load_stored<T: Send + Clone>(
     })
 }
 
-pub(crate) fn verify(index: usize, blob: &LayerBlob, found: &LayerDigests) -> Result<(), ReadError> {
+pub(crate) fn verify(
+    index: usize,
+    blob: &LayerBlob,
+    found: &LayerDigests,
+) -> Result<(), ReadError> {
     let mismatch = |kind, expected: &Digest, actual: &str| ReadError::DigestMismatch {
         index,
         name: blob.name.clone(),
         kind,
         expected: expected.to_string(),
-        actual: format!("{}:{actual}", expected.to_string().split(':').next().unwrap_or("sha256")),
+        actual: format!(
+            "{}:{actual}",
+            expected.to_string().split(':').next().unwrap_or("sha256")
+        ),
     };
     if let Some(expected) = &blob.blob_digest
         && expected.hex != found.blob
@@ -272,11 +286,20 @@ pub(crate) fn image(
 impl Image {
     /// Reads `len` bytes at `offset` of layer `layer`'s uncompressed tar, for viewing one file
     /// without holding any layer in memory. `len` is capped at `max`.
-    pub fn read_at(&self, layer: usize, offset: u64, len: u64, max: u64) -> Result<Vec<u8>, ReadError> {
-        let info = self.layers.get(layer).ok_or_else(|| ReadError::MissingEntry {
-            name: format!("layer {layer}"),
-            wanted_by: "a file view".into(),
-        })?;
+    pub fn read_at(
+        &self,
+        layer: usize,
+        offset: u64,
+        len: u64,
+        max: u64,
+    ) -> Result<Vec<u8>, ReadError> {
+        let info = self
+            .layers
+            .get(layer)
+            .ok_or_else(|| ReadError::MissingEntry {
+                name: format!("layer {layer}"),
+                wanted_by: "a file view".into(),
+            })?;
         let want = len.min(max);
         let grab = move |tar: &mut dyn BufRead| -> Result<Vec<u8>, Box<dyn std::error::Error + Send + Sync>> {
             std::io::copy(&mut tar.take(offset), &mut std::io::sink())?;
@@ -290,11 +313,14 @@ impl Image {
             source,
         };
         match &self.store {
-            Store::Memory { .. } => stream::read_blob_again(&self.path, &info.blob.name, &self.store, &grab)
-                .map_err(|e| match e {
-                    stream::Again::Read(e) => e,
-                    stream::Again::Layer(e) => layer_error(e),
-                }),
+            Store::Memory { .. } => {
+                stream::read_blob_again(&self.path, &info.blob.name, &self.store, &grab).map_err(
+                    |e| match e {
+                        stream::Again::Read(e) => e,
+                        stream::Again::Layer(e) => layer_error(e),
+                    },
+                )
+            }
             store => {
                 let (raw, _) = store.open(&info.blob.name)?;
                 read_layer(raw, Algorithm::Sha256, BombLimits::default(), &grab, false)

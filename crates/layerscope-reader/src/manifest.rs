@@ -134,7 +134,12 @@ fn parse_json<T: serde::de::DeserializeOwned>(
     })
 }
 
-fn read_required(store: &Store, name: &str, wanted_by: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
+fn read_required(
+    store: &Store,
+    name: &str,
+    wanted_by: &str,
+    limit: u64,
+) -> Result<Vec<u8>, ReadError> {
     store
         .read_small(name, limit)?
         .ok_or_else(|| ReadError::MissingEntry {
@@ -169,7 +174,10 @@ fn verify_small(name: &str, digest: &Digest, bytes: &[u8]) -> Result<(), ReadErr
 
 /// The digest a blob name spells (`blobs/sha256/<hex>`), if it spells one.
 fn digest_in_name(name: &str) -> Option<Digest> {
-    let mut parts = clean(name).rsplitn(3, '/').map(str::to_owned).collect::<Vec<_>>();
+    let mut parts = clean(name)
+        .rsplitn(3, '/')
+        .map(str::to_owned)
+        .collect::<Vec<_>>();
     parts.reverse();
     match parts.as_slice() {
         [blobs, alg, hex] if blobs == "blobs" => Digest::parse(&format!("{alg}:{hex}")).ok(),
@@ -178,7 +186,8 @@ fn digest_in_name(name: &str) -> Option<Digest> {
 }
 
 fn resolve_docker(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, ReadError> {
-    let manifests: Vec<DockerManifest> = parse_json("manifest.json", "a docker save manifest", bytes)?;
+    let manifests: Vec<DockerManifest> =
+        parse_json("manifest.json", "a docker save manifest", bytes)?;
     let mut notes = Vec::new();
     let describe = |m: &DockerManifest| {
         m.repo_tags
@@ -191,7 +200,9 @@ fn resolve_docker(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, 
             .iter()
             .position(|m| {
                 m.repo_tags.iter().flatten().any(|t| {
-                    t == name || t.strip_suffix(":latest") == Some(name) || t.ends_with(&format!("/{name}"))
+                    t == name
+                        || t.strip_suffix(":latest") == Some(name)
+                        || t.ends_with(&format!("/{name}"))
                 })
             })
             .or_else(|| name.parse::<usize>().ok().filter(|&i| i < manifests.len())),
@@ -201,7 +212,11 @@ fn resolve_docker(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, 
         return Err(match want.image {
             Some(wanted) => ReadError::NoSuchImage {
                 wanted: wanted.to_owned(),
-                available: manifests.iter().map(describe).collect::<Vec<_>>().join(", "),
+                available: manifests
+                    .iter()
+                    .map(describe)
+                    .collect::<Vec<_>>()
+                    .join(", "),
             },
             None => ReadError::NotAnImage {
                 reason: "manifest.json lists no image".into(),
@@ -212,7 +227,11 @@ fn resolve_docker(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, 
         notes.push(format!(
             "the archive holds {} images ({}); showing the first; choose another with --image",
             manifests.len(),
-            manifests.iter().map(describe).collect::<Vec<_>>().join(", ")
+            manifests
+                .iter()
+                .map(describe)
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     let m = &manifests[chosen];
@@ -222,9 +241,13 @@ fn resolve_docker(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, 
     }
     let config = ImageConfig::parse(&m.config, &config_bytes)?;
     let oci_layout = m.layers.iter().any(|l| clean(l).starts_with("blobs/"));
-    let layers = pair_layers(&m.config, &config, m.layers.iter().map(|l| {
-        (clean(l), digest_in_name(l), None, None)
-    }))?;
+    let layers = pair_layers(
+        &m.config,
+        &config,
+        m.layers
+            .iter()
+            .map(|l| (clean(l), digest_in_name(l), None, None)),
+    )?;
     Ok(Resolved {
         format: if oci_layout {
             Format::DockerOciArchive
@@ -255,15 +278,17 @@ fn pair_layers(
     }
     layers
         .zip(&config.diff_ids)
-        .map(|((name, blob_digest, media_type, compressed_size), diff_id)| {
-            Ok(LayerBlob {
-                diff_id: parse_digest(config_name, diff_id)?,
-                name,
-                blob_digest,
-                media_type,
-                compressed_size,
-            })
-        })
+        .map(
+            |((name, blob_digest, media_type, compressed_size), diff_id)| {
+                Ok(LayerBlob {
+                    diff_id: parse_digest(config_name, diff_id)?,
+                    name,
+                    blob_digest,
+                    media_type,
+                    compressed_size,
+                })
+            },
+        )
         .collect()
 }
 
@@ -292,7 +317,10 @@ fn collect_manifests(
 ) -> Result<(), ReadError> {
     for d in &index.manifests {
         let digest = parse_digest(name, &d.digest)?;
-        if d.media_type.as_deref().is_some_and(|t| INDEX_TYPES.contains(&t)) {
+        if d.media_type
+            .as_deref()
+            .is_some_and(|t| INDEX_TYPES.contains(&t))
+        {
             if depth >= 4 {
                 return Err(ReadError::NotAnImage {
                     reason: format!("`{name}`: image indexes nested more than four deep"),
@@ -316,7 +344,10 @@ fn collect_manifests(
         let ref_name = d
             .annotations
             .as_ref()
-            .and_then(|a| a.get("org.opencontainers.image.ref.name").or_else(|| a.get("io.containerd.image.name")))
+            .and_then(|a| {
+                a.get("org.opencontainers.image.ref.name")
+                    .or_else(|| a.get("io.containerd.image.name"))
+            })
             .cloned();
         out.push(Candidate {
             digest,
@@ -339,14 +370,23 @@ fn resolve_oci(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, Rea
     let mut candidates = Vec::new();
     collect_manifests(store, "index.json", &index, 0, want, &mut candidates)?;
     if let Some(wanted) = want.image {
-        let names: Vec<String> = candidates.iter().filter_map(|c| c.ref_name.clone()).collect();
+        let names: Vec<String> = candidates
+            .iter()
+            .filter_map(|c| c.ref_name.clone())
+            .collect();
         candidates.retain(|c| {
-            c.ref_name.as_deref().is_some_and(|r| r == wanted || r.ends_with(&format!(":{wanted}")))
+            c.ref_name
+                .as_deref()
+                .is_some_and(|r| r == wanted || r.ends_with(&format!(":{wanted}")))
         });
         if candidates.is_empty() {
             return Err(ReadError::NoSuchImage {
                 wanted: wanted.to_owned(),
-                available: if names.is_empty() { "no named images".into() } else { names.join(", ") },
+                available: if names.is_empty() {
+                    "no named images".into()
+                } else {
+                    names.join(", ")
+                },
             });
         }
     }
@@ -355,7 +395,10 @@ fn resolve_oci(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, Rea
     if candidates.len() > 1 && with_platform > 0 {
         let host = Platform::host();
         let wanted = want.platform.unwrap_or(&host);
-        let available: Vec<String> = candidates.iter().filter_map(|c| c.platform.as_ref().map(platform_name)).collect();
+        let available: Vec<String> = candidates
+            .iter()
+            .filter_map(|c| c.platform.as_ref().map(platform_name))
+            .collect();
         candidates.retain(|c| {
             c.platform
                 .as_ref()
@@ -367,9 +410,16 @@ fn resolve_oci(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, Rea
                 available: available.join(", "),
             });
         }
-        notes.push(format!("the index holds {} platforms ({}); showing {wanted}; choose another with --platform", available.len(), available.join(", ")));
+        notes.push(format!(
+            "the index holds {} platforms ({}); showing {wanted}; choose another with --platform",
+            available.len(),
+            available.join(", ")
+        ));
     } else if candidates.len() > 1 {
-        notes.push(format!("the index holds {} images; showing the first; choose another with --image", candidates.len()));
+        notes.push(format!(
+            "the index holds {} images; showing the first; choose another with --image",
+            candidates.len()
+        ));
     }
     let Some(chosen) = candidates.into_iter().next() else {
         return Err(ReadError::NotAnImage {

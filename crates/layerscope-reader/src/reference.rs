@@ -59,9 +59,15 @@ mod tests {
     fn transports() {
         assert_eq!(parse("x.tar").path, PathBuf::from("x.tar"));
         assert_eq!(parse("docker-archive://x.tar").path, PathBuf::from("x.tar"));
-        assert_eq!(parse("docker-archive:x.tar").transport, Some("docker-archive"));
+        assert_eq!(
+            parse("docker-archive:x.tar").transport,
+            Some("docker-archive")
+        );
         assert_eq!(parse("oci:some/dir").path, PathBuf::from("some/dir"));
         let r = parse("oci:.:latest");
-        assert_eq!((r.path, r.image.as_deref()), (PathBuf::from("."), Some("latest")));
+        assert_eq!(
+            (r.path, r.image.as_deref()),
+            (PathBuf::from("."), Some("latest"))
+        );
     }
 }

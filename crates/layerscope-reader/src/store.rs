@@ -42,6 +42,10 @@ pub(crate) struct TarIndex {
 impl TarIndex {
     /// Reads every header, seeking over the data, so indexing costs one read per entry.
     pub fn build(path: &Path, file: File) -> Result<Self, ReadError> {
+        let len = file
+            .metadata()
+            .map_err(|source| ReadError::Open { source })?
+            .len();
         let mut tar = TarReader::new(BufReader::with_capacity(64 * 1024, file), Limits::default());
         let mut entries = HashMap::new();
         while let Some(h) = tar
@@ -49,12 +53,20 @@ impl TarIndex {
             .map_err(|source| ReadError::Archive { source })?
         {
             let name = clean(&String::from_utf8_lossy(&h.path));
+            // Seeking past the end of a file succeeds, so a cut archive must be caught here.
+            if h.entry_type == EntryType::Regular && h.data_offset.saturating_add(h.size) > len {
+                return Err(ReadError::Archive {
+                    source: layerscope_tar::TarError::Truncated { offset: len },
+                });
+            }
             let node = match h.entry_type {
                 EntryType::Regular => Node::File {
                     offset: h.data_offset,
                     size: h.size,
                 },
-                EntryType::Symlink => Node::Link(link_target(&name, &String::from_utf8_lossy(&h.link))),
+                EntryType::Symlink => {
+                    Node::Link(link_target(&name, &String::from_utf8_lossy(&h.link)))
+                }
                 EntryType::HardLink => Node::Link(clean(&String::from_utf8_lossy(&h.link))),
                 _ => Node::Other,
             };
@@ -185,9 +197,10 @@ impl Store {
                 Ok((Box::new(file), len))
             }
             Store::Tar(index) => match index.entries.get(&name) {
-                Some(&Node::File { offset, size }) => {
-                    Ok((open_section(&index.path, offset, size).map_err(io)?, Some(size)))
-                }
+                Some(&Node::File { offset, size }) => Ok((
+                    open_section(&index.path, offset, size).map_err(io)?,
+                    Some(size),
+                )),
                 _ => Err(ReadError::MissingEntry {
                     name,
                     wanted_by: "a layer".into(),

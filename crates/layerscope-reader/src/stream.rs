@@ -23,11 +23,16 @@ fn decoder(path: &Path, file: File) -> Result<(Box<dyn Read + Send>, Compression
         .fill_buf()
         .map_err(|source| ReadError::Open { source })?;
     if head.starts_with(&[0x1f, 0x8b]) {
-        Ok((Box::new(flate2::bufread::MultiGzDecoder::new(buffered)), Compression::Gzip))
+        Ok((
+            Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
+            Compression::Gzip,
+        ))
     } else {
-        let d = zstd::stream::read::Decoder::with_buffer(buffered).map_err(|source| ReadError::Path {
-            path: path.to_owned(),
-            source,
+        let d = zstd::stream::read::Decoder::with_buffer(buffered).map_err(|source| {
+            ReadError::Path {
+                path: path.to_owned(),
+                source,
+            }
         })?;
         Ok((Box::new(d), Compression::Zstd))
     }
@@ -46,7 +51,10 @@ pub(crate) fn load_stream<T: Send + Clone>(
     f: &LayerFn<T>,
 ) -> Result<Loaded<T>, ReadError> {
     let (reader, compression) = decoder(path, file)?;
-    let mut tar = TarReader::new(BufReader::with_capacity(256 * 1024, reader), Limits::default());
+    let mut tar = TarReader::new(
+        BufReader::with_capacity(256 * 1024, reader),
+        Limits::default(),
+    );
     let mut files: HashMap<String, Vec<u8>> = HashMap::new();
     let mut links: HashMap<String, String> = HashMap::new();
     let mut processed: HashMap<String, Processed<T>> = HashMap::new();
@@ -55,7 +63,10 @@ pub(crate) fn load_stream<T: Send + Clone>(
         let name = clean(&String::from_utf8_lossy(&h.path));
         match h.entry_type {
             EntryType::Symlink => {
-                links.insert(name.clone(), link_target(&name, &String::from_utf8_lossy(&h.link)));
+                links.insert(
+                    name.clone(),
+                    link_target(&name, &String::from_utf8_lossy(&h.link)),
+                );
             }
             EntryType::HardLink => {
                 links.insert(name, clean(&String::from_utf8_lossy(&h.link)));
@@ -64,20 +75,31 @@ pub(crate) fn load_stream<T: Send + Clone>(
                 let mut data = tar.data();
                 let first = data
                     .fill_buf()
-                    .map_err(|source| ReadError::EntryIo { name: name.clone(), source })?
+                    .map_err(|source| ReadError::EntryIo {
+                        name: name.clone(),
+                        source,
+                    })?
                     .first()
                     .copied();
-                let metadata = is_metadata_name(&name) || (name.starts_with("blobs/") && first == Some(b'{'));
+                let metadata =
+                    is_metadata_name(&name) || (name.starts_with("blobs/") && first == Some(b'{'));
                 if metadata {
                     if h.size > options.max_json_bytes {
                         if is_metadata_name(&name) {
-                            return Err(ReadError::JsonTooLarge { name, size: h.size, limit: options.max_json_bytes });
+                            return Err(ReadError::JsonTooLarge {
+                                name,
+                                size: h.size,
+                                limit: options.max_json_bytes,
+                            });
                         }
                         continue;
                     }
                     let mut bytes = Vec::with_capacity(h.size as usize);
                     data.read_to_end(&mut bytes)
-                        .map_err(|source| ReadError::EntryIo { name: name.clone(), source })?;
+                        .map_err(|source| ReadError::EntryIo {
+                            name: name.clone(),
+                            source,
+                        })?;
                     files.insert(name, bytes);
                 } else {
                     let result = read_layer(&mut data, Algorithm::Sha256, options.bomb, f, true);
@@ -136,12 +158,25 @@ pub(crate) fn read_blob_again<T>(
     let wanted = store.resolve(blob).map_err(Again::Read)?;
     let file = File::open(path).map_err(|source| Again::Read(ReadError::Open { source }))?;
     let (reader, _) = decoder(path, file).map_err(Again::Read)?;
-    let mut tar = TarReader::new(BufReader::with_capacity(256 * 1024, reader), Limits::default());
-    while let Some(h) = tar.next_header().map_err(|source| Again::Read(ReadError::Archive { source }))? {
-        if h.entry_type == EntryType::Regular && clean(&String::from_utf8_lossy(&h.path)) == wanted {
-            return read_layer(tar.data(), Algorithm::Sha256, BombLimits::default(), f, false)
-                .map(|(v, _)| v)
-                .map_err(Again::Layer);
+    let mut tar = TarReader::new(
+        BufReader::with_capacity(256 * 1024, reader),
+        Limits::default(),
+    );
+    while let Some(h) = tar
+        .next_header()
+        .map_err(|source| Again::Read(ReadError::Archive { source }))?
+    {
+        if h.entry_type == EntryType::Regular && clean(&String::from_utf8_lossy(&h.path)) == wanted
+        {
+            return read_layer(
+                tar.data(),
+                Algorithm::Sha256,
+                BombLimits::default(),
+                f,
+                false,
+            )
+            .map(|(v, _)| v)
+            .map_err(Again::Layer);
         }
     }
     Err(Again::Read(ReadError::MissingEntry {

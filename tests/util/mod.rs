@@ -1,0 +1,90 @@
+//! Running the real binary against archives, the way a user or a CI job would.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+
+pub fn testdata(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(rel)
+}
+
+/// The binary with a clean environment: no colour, no inherited CI setting, a fresh directory
+/// (so no stray `.dive-ci` is picked up).
+pub fn layerscope(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("layerscope").expect("binary builds");
+    cmd.current_dir(dir)
+        .env_remove("CI")
+        .env_remove("DIVE_SOURCE")
+        .env("NO_COLOR", "1")
+        .env("HOME", dir)
+        .env("XDG_CONFIG_HOME", dir.join(".config"));
+    cmd
+}
+
+pub fn ci(dir: &Path, args: &[&str]) -> Output {
+    layerscope(dir)
+        .env("CI", "true")
+        .args(args)
+        .output()
+        .expect("binary runs")
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The lines dive prints, with layerscope's additions (the reclaimable line and section) removed.
+pub fn dive_lines(text: &str) -> String {
+    let mut out = Vec::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        if line.starts_with("Reclaimable Files:") {
+            skipping = true;
+            continue;
+        }
+        if skipping && line.starts_with("Results:") {
+            skipping = false;
+        }
+        if skipping || line.starts_with("  reclaimableBytes:") {
+            continue;
+        }
+        out.push(line);
+    }
+    out.join("\n")
+}
+
+/// The three figures and the inefficient table, sorted so tie order does not matter.
+pub fn figures(text: &str) -> (Vec<String>, Vec<String>) {
+    let lines: Vec<&str> = text.lines().collect();
+    let heads = lines
+        .iter()
+        .filter(|l| {
+            l.starts_with("  efficiency:")
+                || l.starts_with("  wastedBytes:")
+                || l.starts_with("  userWastedPercent:")
+        })
+        .map(|l| (*l).to_owned())
+        .collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("Count  Wasted Space"))
+        .map_or(lines.len(), |i| i + 1);
+    let end = lines
+        .iter()
+        .position(|l| l.starts_with("Reclaimable Files:") || l.starts_with("Results:"))
+        .unwrap_or(lines.len());
+    let mut rows: Vec<String> = lines[start.min(end)..end]
+        .iter()
+        .map(|l| (*l).to_owned())
+        .collect();
+    rows.sort();
+    (heads, rows)
+}

@@ -120,7 +120,13 @@ fn verify_checksum(block: &[u8; BLOCK], offset: u64) -> Result<(), TarError> {
     let unsigned: u64 = block
         .iter()
         .enumerate()
-        .map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u64::from(b) })
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u64::from(b)
+            }
+        })
         .sum();
     // Some old writers summed signed bytes; accept either.
     let signed: i64 = block

@@ -22,13 +22,17 @@ pub enum TarError {
         #[source]
         source: std::io::Error,
     },
-    #[error("truncated tar: the stream ends inside the header or data of an entry at offset {offset}")]
+    #[error(
+        "truncated tar: the stream ends inside the header or data of an entry at offset {offset}"
+    )]
     Truncated { offset: u64 },
     #[error("not a tar header at offset {offset} (bad checksum)")]
     BadChecksum { offset: u64 },
     #[error("bad numeric field `{field}` in the tar header at offset {offset}")]
     BadNumber { field: &'static str, offset: u64 },
-    #[error("{kind} record at offset {offset} is {size} bytes, more than the {limit} bytes allowed")]
+    #[error(
+        "{kind} record at offset {offset} is {size} bytes, more than the {limit} bytes allowed"
+    )]
     RecordTooLarge {
         kind: &'static str,
         offset: u64,

@@ -288,7 +288,9 @@ impl<R: BufRead> BufRead for DataReader<'_, R> {
                 ),
             ));
         }
-        let n = buf.len().min(usize::try_from(remaining).unwrap_or(usize::MAX));
+        let n = buf
+            .len()
+            .min(usize::try_from(remaining).unwrap_or(usize::MAX));
         Ok(&buf[..n])
     }
 

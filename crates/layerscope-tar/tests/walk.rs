@@ -23,8 +23,15 @@ fn walk(bytes: &[u8]) -> Result<Vec<(String, EntryType, Vec<u8>, u64)>, TarError
     let mut out = Vec::new();
     while let Some(h) = r.next_header()? {
         let mut data = Vec::new();
-        r.data().read_to_end(&mut data).map_err(|source| TarError::Io { offset: 0, source })?;
-        out.push((String::from_utf8_lossy(&h.path).into_owned(), h.entry_type, data, h.data_offset));
+        r.data()
+            .read_to_end(&mut data)
+            .map_err(|source| TarError::Io { offset: 0, source })?;
+        out.push((
+            String::from_utf8_lossy(&h.path).into_owned(),
+            h.entry_type,
+            data,
+            h.data_offset,
+        ));
     }
     Ok(out)
 }
@@ -44,7 +51,10 @@ fn reads_names_data_and_offsets() {
     assert_eq!(entries.len(), 3);
     assert_eq!(entries[0].0, "etc/a");
     assert_eq!(entries[0].2, b"hello");
-    assert_eq!(&bytes[entries[0].3 as usize..entries[0].3 as usize + 5], b"hello");
+    assert_eq!(
+        &bytes[entries[0].3 as usize..entries[0].3 as usize + 5],
+        b"hello"
+    );
     assert_eq!(entries[1].0, long);
     assert_eq!(entries[1].2, b"long");
     assert_eq!(entries[2].1, EntryType::Symlink);
@@ -59,11 +69,13 @@ fn reads_pax_paths_and_skips_global_headers() {
         g.set_entry_type(tar::EntryType::XGlobalHeader);
         let rec = b"52 comment=0123456789012345678901234567890123456789\n";
         g.set_size(rec.len() as u64);
-        b.append_data(&mut g, "pax_global_header", &rec[..]).unwrap();
+        b.append_data(&mut g, "pax_global_header", &rec[..])
+            .unwrap();
         let mut h = tar::Header::new_ustar();
         h.set_entry_type(tar::EntryType::Regular);
         h.set_size(3);
-        b.append_pax_extensions([("path", long.as_bytes())]).unwrap();
+        b.append_pax_extensions([("path", long.as_bytes())])
+            .unwrap();
         b.append_data(&mut h, "short", &b"abc"[..]).unwrap();
     });
     let entries = walk(&bytes).unwrap();
@@ -99,13 +111,20 @@ fn garbage_is_a_checksum_error() {
 #[test]
 fn oversized_pax_record_is_refused_before_reading_it() {
     let bytes = build(|b| {
-        b.append_pax_extensions([("comment", vec![b'a'; 4096].as_slice())]).unwrap();
+        b.append_pax_extensions([("comment", vec![b'a'; 4096].as_slice())])
+            .unwrap();
         file(b, "a", b"x");
     });
-    let limits = Limits { max_record: 1024, ..Limits::default() };
+    let limits = Limits {
+        max_record: 1024,
+        ..Limits::default()
+    };
     let mut r = TarReader::new(BufReader::new(bytes.as_slice()), limits);
     let err = r.next_header().unwrap_err();
-    assert!(matches!(err, TarError::RecordTooLarge { kind: "PAX", .. }), "{err}");
+    assert!(
+        matches!(err, TarError::RecordTooLarge { kind: "PAX", .. }),
+        "{err}"
+    );
 }
 
 #[test]
@@ -115,7 +134,10 @@ fn entry_limit_is_enforced() {
             file(b, &format!("f{i}"), b"");
         }
     });
-    let limits = Limits { max_entries: 3, ..Limits::default() };
+    let limits = Limits {
+        max_entries: 3,
+        ..Limits::default()
+    };
     let mut r = TarReader::new(BufReader::new(bytes.as_slice()), limits);
     let mut seen = 0;
     let err = loop {

@@ -79,7 +79,10 @@ mod tests {
 
     #[test]
     fn reads_whiteouts() {
-        assert_eq!(classify("./data/.wh.big.bin"), Marker::Whiteout("data/big.bin".into()));
+        assert_eq!(
+            classify("./data/.wh.big.bin"),
+            Marker::Whiteout("data/big.bin".into())
+        );
         assert_eq!(classify(".wh.opt"), Marker::Whiteout("opt".into()));
         assert_eq!(classify("app/.wh..wh..opq"), Marker::Opaque("app".into()));
         assert_eq!(classify(".wh..wh..opq"), Marker::Opaque(String::new()));

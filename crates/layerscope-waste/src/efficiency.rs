@@ -157,7 +157,12 @@ fn mark_ancestors(tree: &ImageTree, node: NodeId, stamp: u32, has_child: &mut [u
     }
 }
 
-fn subtree_size(tree: &ImageTree, node: NodeId, stacked: &[DiveNode], stack: &mut Vec<NodeId>) -> u64 {
+fn subtree_size(
+    tree: &ImageTree,
+    node: NodeId,
+    stacked: &[DiveNode],
+    stack: &mut Vec<NodeId>,
+) -> u64 {
     let mut total = 0;
     stack.clear();
     stack.push(node);
@@ -172,7 +177,12 @@ fn subtree_size(tree: &ImageTree, node: NodeId, stacked: &[DiveNode], stack: &mu
     total
 }
 
-fn remove_subtree(tree: &ImageTree, node: NodeId, stacked: &mut [DiveNode], stack: &mut Vec<NodeId>) {
+fn remove_subtree(
+    tree: &ImageTree,
+    node: NodeId,
+    stacked: &mut [DiveNode],
+    stack: &mut Vec<NodeId>,
+) {
     stack.clear();
     stack.push(node);
     while let Some(n) = stack.pop() {

@@ -7,7 +7,10 @@ use support::E::{D, F, Filled, Hard, Mode, Sym};
 use support::image;
 
 fn rows(f: &DiveFigures) -> Vec<(u32, u64, &str)> {
-    f.inefficient.iter().map(|p| (p.count, p.bytes, p.path.as_str())).collect()
+    f.inefficient
+        .iter()
+        .map(|p| (p.count, p.bytes, p.path.as_str()))
+        .collect()
 }
 
 fn pct(f: &DiveFigures) -> String {
@@ -17,8 +20,24 @@ fn pct(f: &DiveFigures) -> String {
 #[test]
 fn probe() {
     let tree = image(&[
-        &[D("bin"), F("bin/sh", 1000), D("etc"), F("etc/config.txt", 500), D("data"), F("data/big.bin", 10000), D("tmp")],
-        &[D("etc"), F("etc/config.txt", 600), D("data"), F("data/.wh.big.bin", 0), D("app"), F("app/file.txt", 2000), D("tmp")],
+        &[
+            D("bin"),
+            F("bin/sh", 1000),
+            D("etc"),
+            F("etc/config.txt", 500),
+            D("data"),
+            F("data/big.bin", 10000),
+            D("tmp"),
+        ],
+        &[
+            D("etc"),
+            F("etc/config.txt", 600),
+            D("data"),
+            F("data/.wh.big.bin", 0),
+            D("app"),
+            F("app/file.txt", 2000),
+            D("tmp"),
+        ],
         &[D("app"), F("app/file.txt", 2000)],
     ]);
     let f = dive_figures(&tree);
@@ -29,13 +48,21 @@ fn probe() {
     assert_eq!(format!("{:.4}", f.user_wasted_percent * 100.0), "328.2609");
     assert_eq!(
         rows(&f),
-        [(2, 10000, "/data/big.bin"), (2, 4000, "/app/file.txt"), (2, 1100, "/etc/config.txt"), (2, 0, "/tmp")]
+        [
+            (2, 10000, "/data/big.bin"),
+            (2, 4000, "/app/file.txt"),
+            (2, 1100, "/etc/config.txt"),
+            (2, 0, "/tmp")
+        ]
     );
 }
 
 #[test]
 fn s2_removing_a_directory_goes_uncounted() {
-    let tree = image(&[&[D("opt"), F("opt/a", 100), F("opt/b", 200)], &[F(".wh.opt", 0)]]);
+    let tree = image(&[
+        &[D("opt"), F("opt/a", 100), F("opt/b", 200)],
+        &[F(".wh.opt", 0)],
+    ]);
     let f = dive_figures(&tree);
     assert_eq!(pct(&f), "100.0000");
     assert_eq!(f.wasted_bytes, 0);
@@ -44,7 +71,11 @@ fn s2_removing_a_directory_goes_uncounted() {
 
 #[test]
 fn s3_removing_a_once_empty_directory_counts_its_subtree() {
-    let tree = image(&[&[D("opt")], &[D("opt"), F("opt/a", 100), F("opt/b", 200)], &[F(".wh.opt", 0)]]);
+    let tree = image(&[
+        &[D("opt")],
+        &[D("opt"), F("opt/a", 100), F("opt/b", 200)],
+        &[F(".wh.opt", 0)],
+    ]);
     let f = dive_figures(&tree);
     assert_eq!(pct(&f), "50.0000");
     assert_eq!(f.wasted_bytes, 300);
@@ -53,7 +84,10 @@ fn s3_removing_a_once_empty_directory_counts_its_subtree() {
 
 #[test]
 fn s4_opaque_markers_are_ignored_by_the_score() {
-    let tree = image(&[&[D("app"), F("app/old", 5000)], &[D("app"), F("app/.wh..wh..opq", 0), F("app/new", 100)]]);
+    let tree = image(&[
+        &[D("app"), F("app/old", 5000)],
+        &[D("app"), F("app/.wh..wh..opq", 0), F("app/new", 100)],
+    ]);
     let f = dive_figures(&tree);
     assert_eq!(pct(&f), "100.0000");
     assert_eq!(f.wasted_bytes, 0);
@@ -62,8 +96,17 @@ fn s4_opaque_markers_are_ignored_by_the_score() {
 #[test]
 fn s5_relinked_links_are_zero_byte_rows() {
     let tree = image(&[
-        &[D("bin"), F("bin/busybox", 4000), Hard("bin/ls", "bin/busybox"), Sym("bin/sh", "busybox")],
-        &[D("bin"), Hard("bin/ls", "bin/busybox"), Sym("bin/sh", "busybox")],
+        &[
+            D("bin"),
+            F("bin/busybox", 4000),
+            Hard("bin/ls", "bin/busybox"),
+            Sym("bin/sh", "busybox"),
+        ],
+        &[
+            D("bin"),
+            Hard("bin/ls", "bin/busybox"),
+            Sym("bin/sh", "busybox"),
+        ],
     ]);
     let f = dive_figures(&tree);
     assert_eq!(pct(&f), "100.0000");
@@ -95,7 +138,11 @@ fn s7_dot_slash_names_are_the_same_path() {
 fn s8_a_whiteout_of_nothing_weighs_nothing() {
     // dive skips the rest of the layer and subtracts a byte (99.3333 %); layerscope counts the
     // layer's other files and nothing for the orphan whiteout.
-    let tree = image(&[&[F("a", 100)], &[F(".wh.nonexistent", 0), F("zz", 50)], &[F("zz", 50)]]);
+    let tree = image(&[
+        &[F("a", 100)],
+        &[F(".wh.nonexistent", 0), F("zz", 50)],
+        &[F("zz", 50)],
+    ]);
     let f = dive_figures(&tree);
     assert_eq!(pct(&f), "75.0000");
     assert_eq!(rows(&f), [(2, 100, "/zz")]);

@@ -175,22 +175,34 @@ fn load_stored<T: Send + Clone>(
             unique.push((i, name));
         }
     }
-    let results: Vec<Result<(T, LayerDigests), ReadError>> = unique
-        .par_iter()
-        .map(|(i, name)| {
-            let blob = &resolved.layers[*i];
-            let (raw, _) = store.open(name)?;
-            let algorithm = blob
-                .blob_digest
-                .as_ref()
-                .map_or(blob.diff_id.algorithm, |d| d.algorithm);
-            read_layer(raw, algorithm, options.bomb, f, true).map_err(|source| ReadError::Layer {
-                index: *i,
-                name: blob.name.clone(),
-                source,
+    // Largest first, one layer per task: the longest layer starts at once instead of queueing
+    // behind smaller ones, so the cores finish together.
+    let mut order: Vec<usize> = (0..unique.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(store.size_of(&unique[k].1).unwrap_or(0)));
+    let mut results: Vec<(usize, Result<(T, LayerDigests), ReadError>)> = order
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|k| (k, &unique[k]))
+        .map(|(k, (i, name))| {
+            (k, {
+                let blob = &resolved.layers[*i];
+                let (raw, _) = store.open(name)?;
+                let algorithm = blob
+                    .blob_digest
+                    .as_ref()
+                    .map_or(blob.diff_id.algorithm, |d| d.algorithm);
+                read_layer(raw, algorithm, options.bomb, f, true).map_err(|source| {
+                    ReadError::Layer {
+                        index: *i,
+                        name: blob.name.clone(),
+                        source,
+                    }
+                })
             })
         })
         .collect();
+    results.sort_by_key(|(k, _)| *k);
+    let results = results.into_iter().map(|(_, r)| r);
     let mut by_name = Vec::with_capacity(results.len());
     for ((_, name), r) in unique.into_iter().zip(results) {
         by_name.push((name, r?));

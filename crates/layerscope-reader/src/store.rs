@@ -125,6 +125,19 @@ impl Store {
         Err(ReadError::BadLink { name })
     }
 
+    /// The stored size of a file, when cheap to know.
+    pub fn size_of(&self, name: &str) -> Option<u64> {
+        let name = self.resolve(name).ok()?;
+        match self {
+            Store::Dir(root) => std::fs::metadata(root.join(&name)).ok().map(|m| m.len()),
+            Store::Tar(index) => match index.entries.get(&name) {
+                Some(&Node::File { size, .. }) => Some(size),
+                _ => None,
+            },
+            Store::Memory { files, .. } => files.get(&name).map(|f| f.len() as u64),
+        }
+    }
+
     pub fn contains(&self, name: &str) -> bool {
         let Ok(name) = self.resolve(name) else {
             return false;

@@ -81,6 +81,10 @@ pub struct SourceArgs {
     #[arg(long = "image", value_name = "NAME")]
     pub pick: Option<String>,
 
+    /// Skip the digest checks of blobs and layers: faster, for archives you already trust.
+    #[arg(long)]
+    pub no_verify: bool,
+
     /// Refuse a layer that decompresses past this size (a decompression-bomb guard).
     #[arg(long, value_name = "SIZE", default_value = "64GiB")]
     pub max_layer_size: String,

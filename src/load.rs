@@ -38,6 +38,7 @@ pub fn open(input: &str, args: &SourceArgs) -> Result<Opened> {
                 .with_context(|| format!("--max-layer-size {}", args.max_layer_size))?,
             ..Default::default()
         },
+        verify: !args.no_verify,
         ..Options::default()
     };
     let scan = |tar: &mut dyn BufRead| {

@@ -95,52 +95,26 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
-/// Hashes and counts what passes through; refuses to pass more than `limit` bytes.
+/// Hashes what passes through, when given a hasher.
 pub struct HashingReader<R> {
     inner: R,
     hasher: Option<Hasher>,
-    count: u64,
-    limit: u64,
 }
 
 impl<R: Read> HashingReader<R> {
-    pub fn new(inner: R, hasher: Option<Hasher>, limit: u64) -> Self {
-        HashingReader {
-            inner,
-            hasher,
-            count: 0,
-            limit,
-        }
+    pub fn new(inner: R, hasher: Option<Hasher>) -> Self {
+        HashingReader { inner, hasher }
     }
 
-    pub fn count(&self) -> u64 {
-        self.count
-    }
-
-    pub fn finish(self) -> (Option<String>, u64) {
-        (self.hasher.map(Hasher::finish), self.count)
+    /// The hex digest, or `None` when nothing was hashed.
+    pub fn finish(self) -> Option<String> {
+        self.hasher.map(Hasher::finish)
     }
 }
-
-/// Marks the error that `HashingReader` raises at its limit, so the caller can name it.
-#[derive(Debug)]
-pub struct LimitExceeded;
-
-impl std::fmt::Display for LimitExceeded {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("size limit exceeded")
-    }
-}
-
-impl std::error::Error for LimitExceeded {}
 
 impl<R: Read> Read for HashingReader<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
-        self.count += n as u64;
-        if self.count > self.limit {
-            return Err(io::Error::other(LimitExceeded));
-        }
         if let Some(h) = &mut self.hasher {
             h.update(&buf[..n]);
         }

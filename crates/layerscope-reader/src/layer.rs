@@ -35,13 +35,24 @@ pub enum Compression {
     Zstd,
 }
 
-/// What streaming one layer found, beside the caller's result.
+/// What streaming one layer found, beside the caller's result. Digests are empty when hashing
+/// was not asked for.
 pub struct LayerDigests {
     /// Hex digest of the stored blob.
     pub blob: String,
     /// Hex digest of the uncompressed tar.
     pub diff: String,
     pub compression: Compression,
+}
+
+impl LayerDigests {
+    fn unhashed(compression: Compression) -> Self {
+        LayerDigests {
+            blob: String::new(),
+            diff: String::new(),
+            compression,
+        }
+    }
 }
 
 /// Counts raw bytes so the ratio check can see them from above the decoder.
@@ -104,7 +115,7 @@ fn sniff(prefix: &[u8]) -> Result<Compression, LayerError> {
 /// cover the whole blob; without, reading stops where `f` stops and the digests are empty.
 pub fn read_layer<'a, T>(
     raw: impl Read + Send + 'a,
-    algorithm: Algorithm,
+    algorithm: Option<Algorithm>,
     limits: BombLimits,
     f: &(dyn Fn(&mut dyn BufRead) -> Result<T, Box<dyn std::error::Error + Send + Sync>> + Sync),
     whole: bool,
@@ -140,22 +151,14 @@ pub fn read_layer<'a, T>(
             };
             let mut tar = BufReader::with_capacity(
                 256 * 1024,
-                HashingReader::new(counted, Some(Hasher::new(algorithm)), u64::MAX),
+                HashingReader::new(counted, algorithm.map(Hasher::new)),
             );
             let value = finish(f(&mut tar))?;
             if !whole {
-                return Ok((
-                    value,
-                    LayerDigests {
-                        blob: String::new(),
-                        diff: String::new(),
-                        compression,
-                    },
-                ));
+                return Ok((value, LayerDigests::unhashed(compression)));
             }
             drain(&mut tar)?;
-            let (hash, _) = tar.into_inner().finish();
-            let hex = hash.unwrap_or_default();
+            let hex = tar.into_inner().finish().unwrap_or_default();
             Ok((
                 value,
                 LayerDigests {
@@ -171,8 +174,7 @@ pub fn read_layer<'a, T>(
                     inner: raw,
                     count: raw_count.clone(),
                 },
-                Some(Hasher::new(algorithm)),
-                u64::MAX,
+                algorithm.map(Hasher::new),
             );
             let (value, diff) = {
                 let buffered = BufReader::with_capacity(128 * 1024, &mut hashed_raw);
@@ -190,31 +192,22 @@ pub fn read_layer<'a, T>(
                             limits,
                             tripped: tripped.clone(),
                         },
-                        Some(Hasher::new(algorithm)),
-                        u64::MAX,
+                        algorithm.map(Hasher::new),
                     ),
                 );
                 let value = finish(f(&mut tar));
                 let value = value?;
                 if !whole {
-                    return Ok((
-                        value,
-                        LayerDigests {
-                            blob: String::new(),
-                            diff: String::new(),
-                            compression,
-                        },
-                    ));
+                    return Ok((value, LayerDigests::unhashed(compression)));
                 }
                 if let Err(e) = drain(&mut tar) {
                     finish(Err(Box::new(e)))?;
                 }
-                let (diff, _) = tar.into_inner().finish();
-                (value, diff.unwrap_or_default())
+                (value, tar.into_inner().finish().unwrap_or_default())
             };
             // Trailing bytes after the compressed stream still belong to the blob's digest.
             drain(&mut hashed_raw)?;
-            let (blob, _) = hashed_raw.finish();
+            let blob = hashed_raw.finish();
             Ok((
                 value,
                 LayerDigests {

@@ -102,7 +102,13 @@ pub(crate) fn load_stream<T: Send + Clone>(
                         })?;
                     files.insert(name, bytes);
                 } else {
-                    let result = read_layer(&mut data, Algorithm::Sha256, options.bomb, f, true);
+                    let result = read_layer(
+                        &mut data,
+                        options.verify.then_some(Algorithm::Sha256),
+                        options.bomb,
+                        f,
+                        true,
+                    );
                     // An unreadable blob only matters if the manifest names it; keep the error.
                     processed.insert(name, result);
                 }
@@ -118,7 +124,9 @@ pub(crate) fn load_stream<T: Send + Clone>(
         let name = store.resolve(&l.name)?;
         match processed.get(&name) {
             Some(Ok((value, digests))) => {
-                verify(i, l, digests)?;
+                if options.verify {
+                    verify(i, l, digests)?;
+                }
                 layers.push(value.clone());
                 compressions.push(digests.compression);
             }
@@ -168,15 +176,9 @@ pub(crate) fn read_blob_again<T>(
     {
         if h.entry_type == EntryType::Regular && clean(&String::from_utf8_lossy(&h.path)) == wanted
         {
-            return read_layer(
-                tar.data(),
-                Algorithm::Sha256,
-                BombLimits::default(),
-                f,
-                false,
-            )
-            .map(|(v, _)| v)
-            .map_err(Again::Layer);
+            return read_layer(tar.data(), None, BombLimits::default(), f, false)
+                .map(|(v, _)| v)
+                .map_err(Again::Layer);
         }
     }
     Err(Again::Read(ReadError::MissingEntry {

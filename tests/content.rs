@@ -1,0 +1,55 @@
+//! Reading one file's bytes again on demand, from every kind of source, without holding layers.
+
+use std::io::BufRead;
+use std::path::Path;
+
+use layerscope_reader::{Options, load};
+use layerscope_tree::{EntryKind, ImageTree, NoInspector, TarLimits, scan_layer};
+
+fn open(path: &Path) -> (layerscope_reader::Image, ImageTree) {
+    let scan = |tar: &mut dyn BufRead| {
+        scan_layer(tar, TarLimits::default(), &NoInspector)
+            .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
+    };
+    let loaded = load(path, &Options::default(), &scan).expect("image loads");
+    (loaded.image, ImageTree::from_scans(loaded.layers))
+}
+
+fn read(path: &str, file: &str) -> Vec<(usize, Vec<u8>)> {
+    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(path);
+    let (image, tree) = open(&full);
+    let node = tree.lookup(file).expect("path exists");
+    let mut versions = Vec::new();
+    for (i, layer) in tree.layers.iter().enumerate() {
+        for e in layer.entries.iter().filter(|e| e.node == node && e.kind == EntryKind::File) {
+            let bytes = image.read_at(i, e.data_offset, e.size, 1 << 20).expect("readable");
+            assert_eq!(bytes.len() as u64, e.size);
+            assert_eq!(xxhash_rust::xxh3::xxh3_64(&bytes), e.hash, "the bytes hash as scanned");
+            versions.push((i, bytes));
+        }
+    }
+    versions
+}
+
+#[test]
+fn every_version_of_a_file_reads_back_from_every_source() {
+    let expected = read("tiny/docker-archive.tar", "/etc/hostname");
+    assert!(!expected.is_empty());
+    for source in [
+        "tiny/docker-archive.tar.gz",
+        "tiny/oci-archive-gzip.tar",
+        "tiny/oci-archive-zstd.tar",
+        "tiny/oci-dir",
+        "tiny/docker25.tar",
+    ] {
+        assert_eq!(read(source, "/etc/hostname"), expected, "{source}");
+    }
+}
+
+#[test]
+fn a_deleted_secret_still_reads_from_its_layer() {
+    let versions = read("demo.tar", "/root/.ssh/id_ed25519");
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].0, 10);
+    assert!(versions[0].1.starts_with(b"-----BEGIN OPENSSH PRIVATE KEY-----"));
+}

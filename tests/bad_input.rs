@@ -1,6 +1,8 @@
 //! Hostile and broken archives: each gets one line on stderr naming the archive and what is wrong,
 //! and exit code 2 — never a panic, a hang or a partial report.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[path = "util/archive.rs"]
 mod archive;
 #[path = "util/mod.rs"]
@@ -213,17 +215,18 @@ fn history_longer_than_the_layers_is_paired_and_noted() {
 
 #[test]
 fn pax_global_headers_are_read() {
-    let mut b = tar::Builder::new(Vec::new());
+    let mut builder = tar::Builder::new(Vec::new());
     let mut g = tar::Header::new_ustar();
     g.set_entry_type(tar::EntryType::XGlobalHeader);
     let rec = b"52 comment=0123456789012345678901234567890123456789\n";
     g.set_size(rec.len() as u64);
-    b.append_data(&mut g, "pax_global_header", &rec[..])
+    builder
+        .append_data(&mut g, "pax_global_header", &rec[..])
         .unwrap();
     let mut h = tar::Header::new_ustar();
     h.set_size(5);
-    b.append_data(&mut h, "app/a", &b"hello"[..]).unwrap();
-    let with_global = b.into_inner().unwrap();
+    builder.append_data(&mut h, "app/a", &b"hello"[..]).unwrap();
+    let with_global = builder.into_inner().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = write(
         dir.path(),

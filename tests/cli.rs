@@ -1,6 +1,8 @@
 //! The CI gate as a pipeline uses it: how CI mode is switched on, rules files and flags, exit
 //! codes and the JSON report.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[path = "util/mod.rs"]
 mod util;
 

@@ -1,5 +1,7 @@
 //! Reading one file's bytes again on demand, from every kind of source, without holding layers.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::BufRead;
 use std::path::Path;
 
@@ -16,15 +18,27 @@ fn open(path: &Path) -> (layerscope_reader::Image, ImageTree) {
 }
 
 fn read(path: &str, file: &str) -> Vec<(usize, Vec<u8>)> {
-    let full = Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata").join(path);
+    let full = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(path);
     let (image, tree) = open(&full);
     let node = tree.lookup(file).expect("path exists");
     let mut versions = Vec::new();
     for (i, layer) in tree.layers.iter().enumerate() {
-        for e in layer.entries.iter().filter(|e| e.node == node && e.kind == EntryKind::File) {
-            let bytes = image.read_at(i, e.data_offset, e.size, 1 << 20).expect("readable");
+        for e in layer
+            .entries
+            .iter()
+            .filter(|e| e.node == node && e.kind == EntryKind::File)
+        {
+            let bytes = image
+                .read_at(i, e.data_offset, e.size, 1 << 20)
+                .expect("readable");
             assert_eq!(bytes.len() as u64, e.size);
-            assert_eq!(xxhash_rust::xxh3::xxh3_64(&bytes), e.hash, "the bytes hash as scanned");
+            assert_eq!(
+                xxhash_rust::xxh3::xxh3_64(&bytes),
+                e.hash,
+                "the bytes hash as scanned"
+            );
             versions.push((i, bytes));
         }
     }
@@ -51,5 +65,9 @@ fn a_deleted_secret_still_reads_from_its_layer() {
     let versions = read("demo.tar", "/root/.ssh/id_ed25519");
     assert_eq!(versions.len(), 1);
     assert_eq!(versions[0].0, 10);
-    assert!(versions[0].1.starts_with(b"-----BEGIN OPENSSH PRIVATE KEY-----"));
+    assert!(
+        versions[0]
+            .1
+            .starts_with(b"-----BEGIN OPENSSH PRIVATE KEY-----")
+    );
 }

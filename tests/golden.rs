@@ -2,6 +2,8 @@
 //! (`testdata/golden`, made by `testdata/make-goldens.sh`), and the same figures from every
 //! layout and compression of one image.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 #[path = "util/mod.rs"]
 mod util;
 

@@ -5,7 +5,11 @@ use sha2::{Digest, Sha256};
 
 pub fn sha256(data: &[u8]) -> String {
     let d = Sha256::digest(data);
-    d.iter().map(|b| format!("{b:02x}")).collect()
+    d.iter().fold(String::new(), |mut s, b| {
+        use std::fmt::Write;
+        let _ = write!(s, "{b:02x}");
+        s
+    })
 }
 
 /// A layer tar from (path, content) pairs; a path ending in `/` is a directory.
@@ -43,7 +47,7 @@ pub fn gzip(data: &[u8]) -> Vec<u8> {
 pub struct DockerSave {
     pub layers: Vec<Vec<u8>>,
     pub history: Vec<String>,
-    /// Replaces the diff_ids the config would list.
+    /// Replaces the `diff_ids` the config would list.
     pub diff_ids: Option<Vec<String>>,
     pub manifest: Option<Vec<u8>>,
     pub extra: Vec<(String, Vec<u8>)>,

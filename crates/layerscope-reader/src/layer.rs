@@ -1,7 +1,7 @@
 //! One layer's bytes: compression found by content, both digests checked while streaming, and a
 //! cap on how far a blob may decompress.
 
-use std::io::{self, BufRead, BufReader, Cursor, Read};
+use std::io::{self, BufReader, Cursor, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -117,7 +117,7 @@ pub fn read_layer<'a, T>(
     raw: impl Read + Send + 'a,
     algorithm: Option<Algorithm>,
     limits: BombLimits,
-    f: &(dyn Fn(&mut dyn BufRead) -> Result<T, Box<dyn std::error::Error + Send + Sync>> + Sync),
+    f: &crate::LayerFn<T>,
     whole: bool,
 ) -> Result<(T, LayerDigests), LayerError> {
     let mut raw: Box<dyn Read + Send + 'a> = Box::new(raw);

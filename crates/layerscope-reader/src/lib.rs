@@ -146,7 +146,7 @@ fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
     Ok(got)
 }
 
-fn want<'a>(options: &'a Options, is_dir: bool) -> Want<'a> {
+fn want(options: &Options, is_dir: bool) -> Want<'_> {
     Want {
         image: options.image.as_deref(),
         platform: options.platform.as_ref(),
@@ -154,6 +154,9 @@ fn want<'a>(options: &'a Options, is_dir: bool) -> Want<'a> {
         archive_is_dir: is_dir,
     }
 }
+
+/// One layer's result with the digests its bytes had.
+type LayerRead<T> = Result<(T, LayerDigests), ReadError>;
 
 fn load_stored<T: Send + Clone>(
     path: &Path,
@@ -181,7 +184,7 @@ fn load_stored<T: Send + Clone>(
     // behind smaller ones, so the cores finish together.
     let mut order: Vec<usize> = (0..unique.len()).collect();
     order.sort_by_key(|&k| std::cmp::Reverse(store.size_of(&unique[k].1).unwrap_or(0)));
-    let read_one = |i: usize, name: &str| -> Result<(T, LayerDigests), ReadError> {
+    let read_one = |i: usize, name: &str| -> LayerRead<T> {
         let blob = &resolved.layers[i];
         let (raw, _) = store.open(name)?;
         let algorithm = options.verify.then_some(
@@ -195,7 +198,7 @@ fn load_stored<T: Send + Clone>(
             source,
         })
     };
-    let mut results: Vec<(usize, Result<(T, LayerDigests), ReadError>)> = order
+    let mut results: Vec<(usize, LayerRead<T>)> = order
         .into_par_iter()
         .with_max_len(1)
         .map(|k| (k, read_one(unique[k].0, &unique[k].1)))

@@ -39,7 +39,11 @@ fn decoder(path: &Path, file: File) -> Result<(Box<dyn Read + Send>, Compression
 }
 
 fn is_metadata_name(name: &str) -> bool {
-    name.ends_with(".json") || name == "repositories" || name == "oci-layout"
+    Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        || name == "repositories"
+        || name == "oci-layout"
 }
 
 type Processed<T> = Result<(T, LayerDigests), LayerError>;

@@ -136,7 +136,7 @@ fn verify_checksum(block: &[u8; BLOCK], offset: u64) -> Result<(), TarError> {
             if (148..156).contains(&i) {
                 32
             } else {
-                i64::from(b as i8)
+                i64::from(i8::from_ne_bytes([b]))
             }
         })
         .sum();

@@ -1,5 +1,7 @@
 //! The reader against archives written by the `tar` crate, plus hostile ones.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::io::{BufReader, Read};
 
 use layerscope_tar::{EntryType, Limits, TarError, TarReader};
@@ -18,7 +20,9 @@ fn file(b: &mut tar::Builder<Vec<u8>>, path: &str, data: &[u8]) {
     b.append_data(&mut h, path, data).unwrap();
 }
 
-fn walk(bytes: &[u8]) -> Result<Vec<(String, EntryType, Vec<u8>, u64)>, TarError> {
+type Walked = Vec<(String, EntryType, Vec<u8>, u64)>;
+
+fn walk(bytes: &[u8]) -> Result<Walked, TarError> {
     let mut r = TarReader::new(BufReader::new(bytes), Limits::default());
     let mut out = Vec::new();
     while let Some(h) = r.next_header()? {

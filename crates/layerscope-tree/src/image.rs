@@ -63,15 +63,14 @@ impl Builder {
         }
         for part in path.split('/') {
             let name = self.intern_name(part);
-            node = match self.lookup.get(&(node, name)) {
-                Some(&child) => child,
-                None => {
-                    let child = self.parent.len() as NodeId;
-                    self.parent.push(node);
-                    self.name.push(name);
-                    self.lookup.insert((node, name), child);
-                    child
-                }
+            node = if let Some(&child) = self.lookup.get(&(node, name)) {
+                child
+            } else {
+                let child = self.parent.len() as NodeId;
+                self.parent.push(node);
+                self.name.push(name);
+                self.lookup.insert((node, name), child);
+                child
             };
         }
         node

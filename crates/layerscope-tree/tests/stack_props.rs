@@ -1,5 +1,7 @@
 //! The layer-merge invariants, checked on random layers against a plain reference model.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use std::collections::BTreeMap;
 
 use layerscope_tree::{

@@ -7,7 +7,7 @@
 //! markers are dropped, a directory that a layer names only implicitly loses its directory flag in
 //! dive's stacked view, and a whited-out directory weighs what stood below it.
 
-use layerscope_tree::{EntryKind, ImageTree, NodeId};
+use layerscope_tree::{EntryKind, ImageTree, Layer, NodeId};
 
 use crate::report::{DiveFigures, InefficientPath};
 
@@ -28,56 +28,86 @@ struct DiveNode {
 
 /// Computes dive's figures for the whole image.
 pub fn dive_figures(tree: &ImageTree) -> DiveFigures {
-    let n = tree.node_count();
-    let mut seen: Vec<Seen> = vec![
-        Seen {
-            count: 0,
-            cumulative: 0,
-            min: u64::MAX
-        };
-        n
-    ];
-    let mut stacked = vec![DiveNode::default(); n];
-    // Per-layer scratch, stamped with the layer number so nothing is cleared between layers.
-    let mut explicit = vec![0u32; n];
-    let mut last_entry = vec![0u32; n];
-    let mut has_child = vec![0u32; n];
-    let mut visited = vec![0u32; n];
-    let mut whiteout_seen = vec![0u32; n];
-    let mut applied = vec![0u32; n];
-    let mut subtree = Vec::new();
-
+    let mut walk = DiveWalk::new(tree);
     for (i, layer) in tree.layers.iter().enumerate() {
         let stamp = i as u32 + 1;
-        for (index, e) in layer.entries.iter().enumerate() {
-            match e.kind {
-                EntryKind::Whiteout => mark_ancestors(tree, e.node, stamp, &mut has_child),
-                EntryKind::Opaque => mark_ancestors(tree, e.node, stamp, &mut has_child),
-                _ => {
-                    explicit[e.node as usize] = stamp;
-                    last_entry[e.node as usize] = index as u32;
-                    mark_ancestors(tree, e.node, stamp, &mut has_child);
-                }
-            }
-        }
+        walk.mark(layer, stamp);
+        walk.weigh_leaves(layer, stamp);
+        walk.stack(layer, stamp);
+    }
+    summarize(tree, &walk.seen)
+}
 
-        // The leaves of this layer's tree, each weighed as dive weighs it.
+/// State of the one pass over the layers. Per-layer scratch arrays are stamped with the layer
+/// number, so nothing is cleared between layers.
+struct DiveWalk<'t> {
+    tree: &'t ImageTree,
+    seen: Vec<Seen>,
+    stacked: Vec<DiveNode>,
+    /// This layer has an entry for the node (not a marker).
+    explicit: Vec<u32>,
+    /// Index of this layer's last entry for the node: duplicates keep the last, as dive does.
+    last_entry: Vec<u32>,
+    /// The node has something below it in this layer's tree, so it is not a leaf.
+    has_child: Vec<u32>,
+    weighed: Vec<u32>,
+    whiteout_weighed: Vec<u32>,
+    applied: Vec<u32>,
+    scratch: Vec<NodeId>,
+}
+
+impl<'t> DiveWalk<'t> {
+    fn new(tree: &'t ImageTree) -> Self {
+        let n = tree.node_count();
+        DiveWalk {
+            tree,
+            seen: vec![
+                Seen {
+                    count: 0,
+                    cumulative: 0,
+                    min: u64::MAX
+                };
+                n
+            ],
+            stacked: vec![DiveNode::default(); n],
+            explicit: vec![0; n],
+            last_entry: vec![0; n],
+            has_child: vec![0; n],
+            weighed: vec![0; n],
+            whiteout_weighed: vec![0; n],
+            applied: vec![0; n],
+            scratch: Vec::new(),
+        }
+    }
+
+    fn mark(&mut self, layer: &Layer, stamp: u32) {
+        for (index, e) in layer.entries.iter().enumerate() {
+            if e.kind.is_present() {
+                self.explicit[e.node as usize] = stamp;
+                self.last_entry[e.node as usize] = index as u32;
+            }
+            mark_ancestors(self.tree, e.node, stamp, &mut self.has_child);
+        }
+    }
+
+    /// The leaves of this layer's tree, each weighed as dive weighs it.
+    fn weigh_leaves(&mut self, layer: &Layer, stamp: u32) {
         for e in &layer.entries {
             let node = e.node as usize;
             let size = match e.kind {
                 EntryKind::Whiteout => {
-                    if whiteout_seen[node] == stamp {
+                    if self.whiteout_weighed[node] == stamp {
                         continue;
                     }
-                    whiteout_seen[node] = stamp;
-                    let below = stacked[node];
+                    self.whiteout_weighed[node] = stamp;
+                    let below = self.stacked[node];
                     if !below.present {
                         // dive aborts the rest of the layer and subtracts a byte here; a
                         // whiteout of nothing removes nothing, so it weighs nothing.
                         continue;
                     }
                     if below.is_dir {
-                        subtree_size(tree, e.node, &stacked, &mut subtree)
+                        subtree_size(self.tree, e.node, &self.stacked, &mut self.scratch)
                     } else {
                         0
                     }
@@ -85,49 +115,53 @@ pub fn dive_figures(tree: &ImageTree) -> DiveFigures {
                 EntryKind::Opaque => {
                     // The marker is dropped, but the directory it sits in is still a node; it is
                     // a leaf of its own (size 0) when nothing else in the layer names it.
-                    if explicit[node] == stamp || has_child[node] == stamp || visited[node] == stamp
+                    if self.explicit[node] == stamp
+                        || self.has_child[node] == stamp
+                        || self.weighed[node] == stamp
                     {
                         continue;
                     }
-                    visited[node] = stamp;
+                    self.weighed[node] = stamp;
                     0
                 }
                 _ => {
-                    if has_child[node] == stamp || visited[node] == stamp {
+                    if self.has_child[node] == stamp || self.weighed[node] == stamp {
                         continue;
                     }
-                    visited[node] = stamp;
-                    layer.entries[last_entry[node] as usize].size
+                    self.weighed[node] = stamp;
+                    layer.entries[self.last_entry[node] as usize].size
                 }
             };
-            let s = &mut seen[node];
+            let s = &mut self.seen[node];
             s.count += 1;
             s.cumulative += size;
             s.min = s.min.min(size);
         }
+    }
 
-        // Stack this layer onto dive's view: removals first, then every node of the layer's tree.
+    /// Stacks this layer onto dive's view: removals first, then every node of the layer's tree;
+    /// a node the layer names only implicitly loses its directory flag, as in dive.
+    fn stack(&mut self, layer: &Layer, stamp: u32) {
         for e in &layer.entries {
-            if e.kind == EntryKind::Whiteout && stacked[e.node as usize].present {
-                remove_subtree(tree, e.node, &mut stacked, &mut subtree);
+            if e.kind == EntryKind::Whiteout && self.stacked[e.node as usize].present {
+                remove_subtree(self.tree, e.node, &mut self.stacked, &mut self.scratch);
             }
         }
         for e in &layer.entries {
-            let mut chain_start = e.node;
-            if e.kind == EntryKind::Whiteout {
-                match tree.parent(e.node) {
-                    Some(p) => chain_start = p,
-                    None => continue,
-                }
-            }
-            let mut node = Some(chain_start);
+            let start = if e.kind == EntryKind::Whiteout {
+                self.tree.parent(e.node)
+            } else {
+                Some(e.node)
+            };
+            let mut node = start;
             while let Some(cur) = node {
-                if applied[cur as usize] == stamp {
+                let c = cur as usize;
+                if self.applied[c] == stamp {
                     break;
                 }
-                applied[cur as usize] = stamp;
-                stacked[cur as usize] = if explicit[cur as usize] == stamp {
-                    let last = &layer.entries[last_entry[cur as usize] as usize];
+                self.applied[c] = stamp;
+                self.stacked[c] = if self.explicit[c] == stamp {
+                    let last = &layer.entries[self.last_entry[c] as usize];
                     DiveNode {
                         present: true,
                         is_dir: last.kind == EntryKind::Dir,
@@ -140,12 +174,10 @@ pub fn dive_figures(tree: &ImageTree) -> DiveFigures {
                         size: 0,
                     }
                 };
-                node = tree.parent(cur);
+                node = self.tree.parent(cur);
             }
         }
     }
-
-    summarize(tree, &seen)
 }
 
 fn mark_ancestors(tree: &ImageTree, node: NodeId, stamp: u32, has_child: &mut [u32]) {

@@ -97,6 +97,10 @@ impl HideKind {
 }
 
 // JSON has no NaN or infinity; null keeps the document valid and says "no figure".
+#[allow(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's serialize_with passes a reference"
+)]
 fn finite_or_null<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
     if v.is_finite() {
         s.serialize_f64(*v)

@@ -1,5 +1,7 @@
 //! The hand-built scenarios whose figures dive 0.13.1 printed (reference §1.4), reproduced.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use layerscope_waste::{DiveFigures, dive_figures};

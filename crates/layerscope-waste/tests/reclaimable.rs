@@ -1,5 +1,7 @@
 //! The honest figure: what ships but cannot be seen, and who hid it.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 mod support;
 
 use layerscope_waste::{HideKind, analyze};

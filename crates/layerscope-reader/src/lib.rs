@@ -17,6 +17,7 @@ pub mod reference;
 mod store;
 mod stream;
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
@@ -205,30 +206,69 @@ fn load_stored<T: Send + Clone>(
         .collect();
     results.sort_by_key(|(k, _)| *k);
     let results = results.into_iter().map(|(_, r)| r);
-    let mut by_name = Vec::with_capacity(results.len());
+    let mut by_name = HashMap::with_capacity(results.len());
     for ((_, name), r) in unique.into_iter().zip(results) {
-        by_name.push((name, r?));
+        by_name.insert(name, Ok(r?));
     }
-    let mut layers = Vec::with_capacity(resolved.layers.len());
-    let mut compressions = Vec::with_capacity(resolved.layers.len());
-    for (i, l) in resolved.layers.iter().enumerate() {
-        let name = store.resolve(&l.name)?;
-        let Some((_, (value, digests))) = by_name.iter().find(|(n, _)| *n == name) else {
-            return Err(ReadError::MissingEntry {
-                name,
-                wanted_by: format!("layer {i}"),
-            });
-        };
-        if options.verify {
-            verify(i, l, digests)?;
-        }
-        layers.push(value.clone());
-        compressions.push(digests.compression);
-    }
+    let (layers, compressions) = in_manifest_order(&resolved, &store, options, by_name)?;
     Ok(Loaded {
         image: image(path, store, resolved, &compressions, None),
         layers,
     })
+}
+
+/// Each blob's result at every place the manifest names it: moved to its last place, cloned
+/// only for the places before (the same blob named twice), so no layer is ever held twice.
+pub(crate) fn in_manifest_order<T: Clone>(
+    resolved: &Resolved,
+    store: &Store,
+    options: &Options,
+    mut results: HashMap<String, Result<(T, LayerDigests), LayerError>>,
+) -> Result<(Vec<T>, Vec<Compression>), ReadError> {
+    let names = resolved
+        .layers
+        .iter()
+        .map(|l| store.resolve(&l.name))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut layers = Vec::with_capacity(names.len());
+    let mut compressions = Vec::with_capacity(names.len());
+    for (i, (blob, name)) in resolved.layers.iter().zip(&names).enumerate() {
+        let missing = || ReadError::MissingEntry {
+            name: blob.name.clone(),
+            wanted_by: format!("layer {i} of the manifest"),
+        };
+        let last_use = !names[i + 1..].contains(name);
+        let take = last_use || matches!(results.get(name), Some(Err(_)));
+        let (value, digests) = if take {
+            match results.remove(name) {
+                Some(Ok(found)) => found,
+                Some(Err(source)) => {
+                    return Err(ReadError::Layer {
+                        index: i,
+                        name: blob.name.clone(),
+                        source,
+                    });
+                }
+                None => return Err(missing()),
+            }
+        } else {
+            let Some(Ok((value, digests))) = results.get(name) else {
+                return Err(missing());
+            };
+            if options.verify {
+                verify(i, blob, digests)?;
+            }
+            layers.push(value.clone());
+            compressions.push(digests.compression);
+            continue;
+        };
+        if options.verify {
+            verify(i, blob, &digests)?;
+        }
+        layers.push(value);
+        compressions.push(digests.compression);
+    }
+    Ok((layers, compressions))
 }
 
 pub(crate) fn verify(

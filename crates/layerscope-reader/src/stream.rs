@@ -15,7 +15,7 @@ use crate::error::{LayerError, ReadError};
 use crate::layer::{BombLimits, Compression, LayerDigests, read_layer};
 use crate::manifest::resolve;
 use crate::store::{Store, clean, link_target};
-use crate::{LayerFn, Loaded, Options, verify, want};
+use crate::{LayerFn, Loaded, Options, in_manifest_order, want};
 
 fn decoder(path: &Path, file: File) -> Result<(Box<dyn Read + Send>, Compression), ReadError> {
     let mut buffered = BufReader::new(file);
@@ -122,33 +122,7 @@ pub(crate) fn load_stream<T: Send + Clone>(
     }
     let store = Store::Memory { files, links };
     let resolved = resolve(&store, &want(options, false))?;
-    let mut layers = Vec::with_capacity(resolved.layers.len());
-    let mut compressions = Vec::with_capacity(resolved.layers.len());
-    for (i, l) in resolved.layers.iter().enumerate() {
-        let name = store.resolve(&l.name)?;
-        match processed.get(&name) {
-            Some(Ok((value, digests))) => {
-                if options.verify {
-                    verify(i, l, digests)?;
-                }
-                layers.push(value.clone());
-                compressions.push(digests.compression);
-            }
-            Some(Err(e)) => {
-                return Err(ReadError::Layer {
-                    index: i,
-                    name: l.name.clone(),
-                    source: LayerError::Io(std::io::Error::other(e.to_string())),
-                });
-            }
-            None => {
-                return Err(ReadError::MissingEntry {
-                    name: l.name.clone(),
-                    wanted_by: format!("layer {i} of the manifest"),
-                });
-            }
-        }
-    }
+    let (layers, compressions) = in_manifest_order(&resolved, &store, options, processed)?;
     Ok(Loaded {
         image: crate::image(path, store, resolved, &compressions, Some(compression)),
         layers,

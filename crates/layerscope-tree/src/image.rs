@@ -1,6 +1,8 @@
 //! All layers of an image over one shared table of paths.
 
-use rustc_hash::FxHashMap;
+use std::hash::Hasher as _;
+
+use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::entry::{Entry, EntryKind, NO_LINK};
 use crate::scan::LayerScan;
@@ -28,7 +30,7 @@ pub struct Layer {
 pub struct ImageTree {
     parent: Vec<NodeId>,
     name: Vec<u32>,
-    names: Vec<Box<str>>,
+    names: Names,
     /// Children of each node sorted by name: `children[child_start[n]..child_start[n + 1]]`.
     child_start: Vec<u32>,
     children: Vec<NodeId>,
@@ -36,24 +38,65 @@ pub struct ImageTree {
     pub layers: Vec<Layer>,
 }
 
+/// Every distinct file name once, end to end in one string: a million names cost their bytes
+/// plus four bytes each, not an allocation each.
+#[derive(Debug, Clone, Default)]
+struct Names {
+    text: String,
+    ends: Vec<u32>,
+}
+
+impl Names {
+    fn get(&self, id: u32) -> &str {
+        let end = self.ends[id as usize] as usize;
+        let start = if id == 0 {
+            0
+        } else {
+            self.ends[id as usize - 1] as usize
+        };
+        &self.text[start..end]
+    }
+
+    fn push(&mut self, name: &str) -> u32 {
+        self.text.push_str(name);
+        self.ends.push(self.text.len() as u32);
+        (self.ends.len() - 1) as u32
+    }
+}
+
 #[derive(Default)]
 struct Builder {
     parent: Vec<NodeId>,
     name: Vec<u32>,
-    names: Vec<Box<str>>,
-    name_ids: FxHashMap<Box<str>, u32>,
+    names: Names,
+    /// Name ids by the hash of the name; names whose hash is taken by another name go to
+    /// `collided`, so the common case stores no copy of the name.
+    by_hash: FxHashMap<u64, u32>,
+    collided: FxHashMap<Box<str>, u32>,
     lookup: FxHashMap<(NodeId, u32), NodeId>,
 }
 
 impl Builder {
     fn intern_name(&mut self, name: &str) -> u32 {
-        if let Some(&id) = self.name_ids.get(name) {
-            return id;
+        let mut hasher = FxHasher::default();
+        hasher.write(name.as_bytes());
+        let hash = hasher.finish();
+        match self.by_hash.get(&hash) {
+            Some(&id) if self.names.get(id) == name => id,
+            Some(_) => {
+                if let Some(&id) = self.collided.get(name) {
+                    return id;
+                }
+                let id = self.names.push(name);
+                self.collided.insert(name.into(), id);
+                id
+            }
+            None => {
+                let id = self.names.push(name);
+                self.by_hash.insert(hash, id);
+                id
+            }
         }
-        let id = self.names.len() as u32;
-        self.names.push(name.into());
-        self.name_ids.insert(name.into(), id);
-        id
     }
 
     fn node(&mut self, path: &str) -> NodeId {
@@ -92,7 +135,7 @@ impl ImageTree {
                 let node = b.node(&raw.path);
                 let link = match raw.link {
                     Some(target) => {
-                        links.push(target.into_boxed_str());
+                        links.push(target);
                         (links.len() - 1) as u32
                     }
                     None => NO_LINK,
@@ -136,7 +179,7 @@ impl ImageTree {
     }
 
     pub fn name(&self, node: NodeId) -> &str {
-        &self.names[self.name[node as usize] as usize]
+        self.names.get(self.name[node as usize])
     }
 
     /// Children sorted by name (byte order), as dive lists them.
@@ -227,7 +270,7 @@ impl EntryKind {
     }
 }
 
-fn sorted_children(parent: &[NodeId], name: &[u32], names: &[Box<str>]) -> (Vec<u32>, Vec<NodeId>) {
+fn sorted_children(parent: &[NodeId], name: &[u32], names: &Names) -> (Vec<u32>, Vec<NodeId>) {
     let n = parent.len();
     let mut count = vec![0u32; n + 1];
     for &p in &parent[1..] {
@@ -246,9 +289,10 @@ fn sorted_children(parent: &[NodeId], name: &[u32], names: &[Box<str>]) -> (Vec<
     for i in 0..n {
         let slice = &mut children[start[i] as usize..start[i + 1] as usize];
         slice.sort_unstable_by(|&a, &b| {
-            names[name[a as usize] as usize]
+            names
+                .get(name[a as usize])
                 .as_bytes()
-                .cmp(names[name[b as usize] as usize].as_bytes())
+                .cmp(names.get(name[b as usize]).as_bytes())
         });
     }
     (start, children)

@@ -12,7 +12,7 @@ use crate::path::{Marker, classify};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RawEntry {
     /// Cleaned path; for a whiteout the path it deletes, for an opaque marker its directory.
-    pub path: String,
+    pub path: Box<str>,
     pub kind: EntryKind,
     pub mode: u32,
     pub uid: u32,
@@ -21,7 +21,7 @@ pub struct RawEntry {
     pub size: u64,
     /// xxh3 of the content for regular files, 0 otherwise.
     pub hash: u64,
-    pub link: Option<String>,
+    pub link: Option<Box<str>>,
     /// Where the data starts in the decompressed layer, to read the file again on demand.
     pub data_offset: u64,
 }
@@ -115,14 +115,14 @@ pub fn scan_layer<R: BufRead, I: Inspector>(
         let index = scan.entries.len() as u32;
         scan.findings.extend(found.drain(..).map(|f| (index, f)));
         let link = match header.entry_type {
-            EntryType::HardLink => Some(crate::path::normalize(&String::from_utf8_lossy(
-                &header.link,
-            ))),
-            EntryType::Symlink => Some(String::from_utf8_lossy(&header.link).into_owned()),
+            EntryType::HardLink => Some(
+                crate::path::normalize(&String::from_utf8_lossy(&header.link)).into_boxed_str(),
+            ),
+            EntryType::Symlink => Some(String::from_utf8_lossy(&header.link).into()),
             _ => None,
         };
         scan.entries.push(RawEntry {
-            path,
+            path: path.into_boxed_str(),
             kind,
             mode: header.mode,
             uid: u32::try_from(header.uid).unwrap_or(u32::MAX),

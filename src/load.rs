@@ -1,9 +1,10 @@
 //! From an image reference to per-layer trees: the reader streams, the tree crate scans.
 
 use std::io::BufRead;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
-use layerscope_reader::{Image, Options, Platform, reference};
+use layerscope_reader::{Image, Options, Platform, Progress, reference};
 use layerscope_tree::{ImageTree, NoInspector, TarLimits, scan_layer};
 
 use crate::cli::SourceArgs;
@@ -30,6 +31,7 @@ pub fn open(input: &str, args: &SourceArgs) -> Result<Opened> {
         );
     }
     let name = r.path.display().to_string();
+    let progress = Arc::new(Progress::default());
     let options = Options {
         image: args.pick.clone().or(r.image),
         platform: args.platform.as_deref().map(Platform::parse).transpose()?,
@@ -39,13 +41,17 @@ pub fn open(input: &str, args: &SourceArgs) -> Result<Opened> {
             ..Default::default()
         },
         verify: !args.no_verify,
+        progress: Some(Arc::clone(&progress)),
         ..Options::default()
     };
     let scan = |tar: &mut dyn BufRead| {
         scan_layer(tar, TarLimits::default(), &NoInspector)
             .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
     };
-    let loaded = layerscope_reader::load(&r.path, &options, &scan)?;
+    let display = crate::progress::Display::start(&progress);
+    let loaded = layerscope_reader::load(&r.path, &options, &scan);
+    drop(display);
+    let loaded = loaded?;
     Ok(Opened {
         tree: ImageTree::from_scans(loaded.layers),
         image: loaded.image,

@@ -8,6 +8,7 @@ mod ci;
 mod cli;
 mod load;
 mod output;
+mod progress;
 
 use std::process::ExitCode;
 

@@ -5,6 +5,7 @@ use std::io::{self, BufReader, Cursor, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::Progress;
 use crate::digest::{Algorithm, Hasher, HashingReader};
 use crate::error::LayerError;
 
@@ -56,15 +57,19 @@ impl LayerDigests {
 }
 
 /// Counts raw bytes so the ratio check can see them from above the decoder.
-struct Counted<R> {
+struct Counted<'p, R> {
     inner: R,
     count: Arc<AtomicU64>,
+    progress: Option<&'p Progress>,
 }
 
-impl<R: Read> Read for Counted<R> {
+impl<R: Read> Read for Counted<'_, R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
         let n = self.inner.read(buf)?;
         self.count.fetch_add(n as u64, Ordering::Relaxed);
+        if let Some(p) = self.progress {
+            p.bytes_read.fetch_add(n as u64, Ordering::Relaxed);
+        }
         Ok(n)
     }
 }
@@ -119,6 +124,7 @@ pub fn read_layer<'a, T>(
     limits: BombLimits,
     f: &crate::LayerFn<T>,
     whole: bool,
+    progress: Option<&'a Progress>,
 ) -> Result<(T, LayerDigests), LayerError> {
     let mut raw: Box<dyn Read + Send + 'a> = Box::new(raw);
     let mut prefix = [0u8; 8];
@@ -148,6 +154,7 @@ pub fn read_layer<'a, T>(
             let counted = Counted {
                 inner: raw,
                 count: raw_count.clone(),
+                progress,
             };
             let mut tar = BufReader::with_capacity(
                 256 * 1024,
@@ -173,6 +180,7 @@ pub fn read_layer<'a, T>(
                 Counted {
                     inner: raw,
                     count: raw_count.clone(),
+                    progress,
                 },
                 algorithm.map(Hasher::new),
             );

@@ -21,6 +21,8 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -51,6 +53,20 @@ pub struct Options {
     pub bomb: BombLimits,
     /// Check every blob and layer against its digest. Off only when the archive is trusted.
     pub verify: bool,
+    /// Updated while layers are read, for a progress display on another thread.
+    pub progress: Option<Arc<Progress>>,
+}
+
+/// How far a load has got.
+#[derive(Debug, Default)]
+pub struct Progress {
+    /// Bytes of layer blobs read so far.
+    pub bytes_read: AtomicU64,
+    /// Bytes of all layer blobs, when known before reading (0 when not).
+    pub bytes_total: AtomicU64,
+    pub layers_done: AtomicUsize,
+    /// Layers to read, when known before reading (0 when not).
+    pub layers_total: AtomicUsize,
 }
 
 impl Default for Options {
@@ -61,6 +77,7 @@ impl Default for Options {
             max_json_bytes: 16 << 20,
             bomb: BombLimits::default(),
             verify: true,
+            progress: None,
         }
     }
 }
@@ -183,6 +200,11 @@ fn load_stored<T: Send + Clone>(
     }
     // Largest first, one layer per task: the longest layer starts at once instead of queueing
     // behind smaller ones, so the cores finish together.
+    if let Some(p) = &options.progress {
+        let total = unique.iter().filter_map(|(_, n)| store.size_of(n)).sum();
+        p.bytes_total.store(total, Ordering::Relaxed);
+        p.layers_total.store(unique.len(), Ordering::Relaxed);
+    }
     let mut order: Vec<usize> = (0..unique.len()).collect();
     order.sort_by_key(|&k| std::cmp::Reverse(store.size_of(&unique[k].1).unwrap_or(0)));
     let read_one = |i: usize, name: &str| -> LayerRead<T> {
@@ -193,7 +215,12 @@ fn load_stored<T: Send + Clone>(
                 .as_ref()
                 .map_or(blob.diff_id.algorithm, |d| d.algorithm),
         );
-        read_layer(raw, algorithm, options.bomb, f, true).map_err(|source| ReadError::Layer {
+        let progress = options.progress.as_deref();
+        let read = read_layer(raw, algorithm, options.bomb, f, true, progress);
+        if let Some(p) = progress {
+            p.layers_done.fetch_add(1, Ordering::Relaxed);
+        }
+        read.map_err(|source| ReadError::Layer {
             index: i,
             name: blob.name.clone(),
             source,
@@ -379,7 +406,7 @@ impl Image {
             }
             store => {
                 let (raw, _) = store.open(&info.blob.name)?;
-                read_layer(raw, None, BombLimits::default(), &grab, false)
+                read_layer(raw, None, BombLimits::default(), &grab, false, None)
                     .map(|(v, _)| v)
                     .map_err(layer_error)
             }

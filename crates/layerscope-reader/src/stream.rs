@@ -112,7 +112,12 @@ pub(crate) fn load_stream<T: Send + Clone>(
                         options.bomb,
                         f,
                         true,
+                        options.progress.as_deref(),
                     );
+                    if let Some(p) = &options.progress {
+                        p.layers_done
+                            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    }
                     // An unreadable blob only matters if the manifest names it; keep the error.
                     processed.insert(name, result);
                 }
@@ -154,7 +159,7 @@ pub(crate) fn read_blob_again<T>(
     {
         if h.entry_type == EntryType::Regular && clean(&String::from_utf8_lossy(&h.path)) == wanted
         {
-            return read_layer(tar.data(), None, BombLimits::default(), f, false)
+            return read_layer(tar.data(), None, BombLimits::default(), f, false, None)
                 .map(|(v, _)| v)
                 .map_err(Again::Layer);
         }

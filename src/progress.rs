@@ -29,11 +29,8 @@ impl Display {
         let thread = std::thread::spawn(move || {
             // Quick loads finish before the first frame and never draw.
             let mut wait = Duration::from_millis(250);
-            loop {
-                match stopped.recv_timeout(wait) {
-                    Err(RecvTimeoutError::Timeout) => draw(&progress),
-                    _ => break,
-                }
+            while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(wait) {
+                draw(&progress);
                 wait = Duration::from_millis(100);
             }
             let _ = write!(std::io::stderr(), "\r\x1b[K");

@@ -9,6 +9,8 @@ mod cli;
 mod load;
 mod output;
 mod progress;
+#[cfg(feature = "tui")]
+mod tui;
 
 use std::process::ExitCode;
 
@@ -49,14 +51,14 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
     if args.json.is_some() {
         return ci::json_only(&args, &opened, &report);
     }
-    interactive(&args, opened, report)
+    interactive(&args, opened, &report)
 }
 
 #[cfg(not(feature = "tui"))]
 fn interactive(
     _: &RunArgs,
     _: load::Opened,
-    _: layerscope_waste::WasteReport,
+    _: &layerscope_waste::WasteReport,
 ) -> anyhow::Result<Exit> {
     anyhow::bail!(
         "this build has no interactive explorer; run with CI=true or `layerscope ci IMAGE`"
@@ -65,12 +67,16 @@ fn interactive(
 
 #[cfg(feature = "tui")]
 fn interactive(
-    args: &RunArgs,
+    _: &RunArgs,
     opened: load::Opened,
-    report: layerscope_waste::WasteReport,
+    report: &layerscope_waste::WasteReport,
 ) -> anyhow::Result<Exit> {
-    // The explorer arrives with the TUI crate; until then the CI report is the view.
-    let _ = report;
-    let report = layerscope_waste::analyze(&opened.tree);
-    ci::run(args, &opened, &report)
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the explorer needs a terminal; for a report run with CI=true, `layerscope ci IMAGE` or --json -"
+        );
+    }
+    tui::run(opened, report)?;
+    Ok(Exit::Success)
 }

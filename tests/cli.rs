@@ -150,3 +150,15 @@ fn usage_errors_exit_two() {
     let o = ci(dir.path(), &["--source", "docker", &demo()]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn the_explorer_without_a_terminal_says_what_to_run_instead() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = layerscope(dir.path()).arg(demo()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("the explorer needs a terminal"),
+        "{}",
+        stderr(&o)
+    );
+}

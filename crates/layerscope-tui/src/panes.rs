@@ -1,0 +1,240 @@
+//! The left column: layers, layer details and image details.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::app::{App, Pane};
+use crate::draw::{left_body as body, title};
+use crate::size::bytes;
+use crate::text;
+
+fn selected_style(focused: bool) -> Style {
+    if focused {
+        Style::default().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+    } else {
+        Style::default().add_modifier(Modifier::REVERSED)
+    }
+}
+
+/// dive's `FROM <short id>` for the first layer: the id's first 15 characters.
+fn from_line(app: &App<'_>) -> String {
+    let Some(layer) = app.image.layers.first() else {
+        return "FROM".to_owned();
+    };
+    let id = if layer.id.is_empty() {
+        layer.digest.rsplit(':').next().unwrap_or_default()
+    } else {
+        layer.id.as_str()
+    };
+    format!(
+        "FROM {}",
+        text::clean(&id.chars().take(15).collect::<String>())
+    )
+}
+
+pub fn layers(frame: &mut Frame<'_>, app: &App<'_>, area: Rect, narrow: bool) {
+    let focused = app.focus == Pane::Layers && app.viewer.is_none();
+    title(frame, area, "Layers", focused);
+    let inner = body(area);
+    if inner.height == 0 {
+        return;
+    }
+    let header = if narrow {
+        "Layer"
+    } else {
+        "Cmp   Size  Command"
+    };
+    let mut lines = vec![Line::styled(
+        header,
+        Style::default().add_modifier(Modifier::BOLD),
+    )];
+    let selected = app.files.layer();
+    let aggregated = app.files.aggregated();
+    let shown = usize::from(inner.height.saturating_sub(1));
+    for index in app.layer_offset..(app.layer_offset + shown).min(app.tree.layers.len()) {
+        // dive's compare bar: green under the stacked (bottom) layers, magenta on the compared ones.
+        let bar = if selected == 0 {
+            (index == 0).then_some(Color::Magenta)
+        } else if aggregated {
+            match index {
+                0 => Some(Color::Green),
+                i if i <= selected => Some(Color::Magenta),
+                _ => None,
+            }
+        } else if index < selected {
+            Some(Color::Green)
+        } else if index == selected {
+            Some(Color::Magenta)
+        } else {
+            None
+        };
+        let bar = Span::styled(
+            "  ",
+            bar.map_or_else(Style::default, |c| Style::default().bg(c)),
+        );
+        let size = app.tree.layers.get(index).map_or(0, |l| l.size_bytes);
+        let rest = if narrow {
+            format!(" {index:<4}")
+        } else {
+            let command = if index == 0 {
+                from_line(app)
+            } else {
+                app.image
+                    .layers
+                    .get(index)
+                    .map(|l| text::one_line(&l.command))
+                    .unwrap_or_default()
+            };
+            format!(" {:>7}  {command}", bytes(size))
+        };
+        let style = if index == selected {
+            selected_style(focused)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::from(vec![bar, Span::styled(rest, style)]));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The layer details as lines before wrapping (the command keeps its own line breaks).
+pub fn layer_detail_lines(app: &App<'_>) -> Vec<String> {
+    let index = app.files.layer();
+    let info = app.image.layers.get(index);
+    let tags = if app.image.tags.is_empty() {
+        "(unavailable)".to_owned()
+    } else {
+        text::clean(&app.image.tags.join(", "))
+    };
+    let size = app.tree.layers.get(index).map_or(0, |l| l.size_bytes);
+    let mut lines = vec![
+        format!("Tags:   {tags}"),
+        format!(
+            "Id:     {}",
+            info.map(|l| text::clean(&l.id)).unwrap_or_default()
+        ),
+        format!("Size:   {}", bytes(size)),
+        format!(
+            "Digest: {}",
+            info.map(|l| text::clean(&l.digest)).unwrap_or_default()
+        ),
+        "Command:".to_owned(),
+    ];
+    let command = if index == 0 && info.is_none_or(|l| l.command.is_empty()) {
+        from_line(app)
+    } else {
+        info.map(|l| text::multi_line(&l.command))
+            .unwrap_or_default()
+    };
+    lines.extend(command.lines().map(str::to_owned));
+    lines
+}
+
+/// How many screen lines the details take at this width once wrapped.
+pub fn wrapped_height(lines: &[String], width: u16) -> usize {
+    let width = usize::from(width.max(1));
+    lines
+        .iter()
+        .map(|l| l.chars().count().div_ceil(width).max(1))
+        .sum()
+}
+
+/// Cuts a line into pieces of `width` characters: digests and ids have no spaces for a word
+/// wrap to break at, and a word wrap would push them whole onto the next line.
+fn pieces(line: &str, width: usize) -> Vec<String> {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.is_empty() {
+        return vec![String::new()];
+    }
+    chars
+        .chunks(width.max(1))
+        .map(|c| c.iter().collect())
+        .collect()
+}
+
+pub fn layer_details(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
+    let focused = app.focus == Pane::LayerDetails && app.viewer.is_none();
+    title(frame, area, "Layer Details", focused);
+    let inner = body(area);
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let mut lines: Vec<Line<'_>> = Vec::new();
+    for (i, line) in layer_detail_lines(app).into_iter().enumerate() {
+        // The first five lines are `Label: value`; only the label is bold.
+        let label_len = if i < 5 {
+            line.find(':').map_or(0, |c| c + 1)
+        } else {
+            0
+        };
+        let mut seen = 0;
+        for piece in pieces(&line, usize::from(inner.width)) {
+            let len = piece.len();
+            let cut = label_len.saturating_sub(seen).min(len);
+            let (label, value) = piece.split_at(cut);
+            lines.push(Line::from(vec![
+                Span::styled(label.to_owned(), bold),
+                Span::raw(value.to_owned()),
+            ]));
+            seen += len;
+        }
+    }
+    let scroll = app.details_scroll.min(lines.len());
+    lines.drain(..scroll);
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+/// One row of dive's inefficient-files table: `%5s  %12s  %s`.
+fn table_row(count: &str, space: &str, path: &str) -> String {
+    format!("{count:>5}  {space:>12}  {path}")
+}
+
+pub fn image_details(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
+    let focused = app.focus == Pane::ImageDetails && app.viewer.is_none();
+    title(frame, area, "Image Details", focused);
+    let inner = body(area);
+    let dive = &app.report.dive;
+    let bold = Style::default().add_modifier(Modifier::BOLD);
+    let score = if dive.efficiency.is_finite() {
+        (100.0 * dive.efficiency) as i64
+    } else {
+        0
+    };
+    let figure = |label: &'static str, value: String| {
+        Line::from(vec![Span::styled(label, bold), Span::raw(value)])
+    };
+    let mut lines = vec![
+        figure("Image name: ", text::clean(&app.image.name)),
+        figure("Total Image size: ", bytes(dive.size_bytes)),
+        figure("Potential wasted space: ", bytes(dive.wasted_bytes)),
+        figure("Image efficiency score: ", format!("{score} %")),
+        figure(
+            "Reclaimable (hidden) bytes: ",
+            bytes(app.report.reclaimable.bytes),
+        ),
+        Line::raw(""),
+        Line::styled(table_row("Count", "Total Space", "Path"), bold),
+    ];
+    let height = usize::from(inner.height);
+    let last = (app.image_offset + height).saturating_sub(crate::draw::IMAGE_HEADER_LINES);
+    for (i, row) in dive.inefficient.iter().enumerate().take(last) {
+        let line = table_row(
+            &row.count.to_string(),
+            &bytes(row.bytes),
+            &text::clean(&row.path),
+        );
+        let style = if focused && i == app.image_cursor {
+            selected_style(true)
+        } else {
+            Style::default()
+        };
+        lines.push(Line::styled(line, style));
+    }
+    let visible: Vec<Line<'_>> = lines
+        .into_iter()
+        .skip(app.image_offset)
+        .take(height)
+        .collect();
+    frame.render_widget(Paragraph::new(visible), inner);
+}

@@ -1,0 +1,121 @@
+//! The real terminal: raw mode, the alternate screen and mouse capture on the way in, all of
+//! it undone on the way out, whether the explorer returns, fails or panics.
+
+use std::io::{self, Stdout};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use ratatui::Terminal;
+use ratatui::backend::CrosstermBackend;
+use ratatui::crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, KeyboardEnhancementFlags,
+    PopKeyboardEnhancementFlags, PushKeyboardEnhancementFlags,
+};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{
+    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    supports_keyboard_enhancement,
+};
+
+use crate::app::App;
+use crate::draw::draw;
+
+/// True while the terminal is in the explorer's state, so the panic hook restores it once.
+static ACTIVE: AtomicBool = AtomicBool::new(false);
+/// Whether keyboard enhancement was pushed, so it is popped on every way out.
+static ENHANCED: AtomicBool = AtomicBool::new(false);
+
+/// Why the explorer stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum TuiError {
+    #[error("terminal: {0}")]
+    Terminal(#[from] io::Error),
+}
+
+/// Puts the terminal back as it was. Safe to call more than once.
+fn restore() {
+    if !ACTIVE.swap(false, Ordering::SeqCst) {
+        return;
+    }
+    let mut out = io::stdout();
+    if ENHANCED.swap(false, Ordering::SeqCst) {
+        let _ = execute!(out, PopKeyboardEnhancementFlags);
+    }
+    let _ = execute!(
+        out,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        ratatui::crossterm::cursor::Show
+    );
+    let _ = disable_raw_mode();
+}
+
+/// Owns the terminal while the explorer runs; dropping it restores the terminal.
+struct Session {
+    terminal: Terminal<CrosstermBackend<Stdout>>,
+}
+
+impl Session {
+    fn start() -> Result<Self, TuiError> {
+        install_panic_hook();
+        enable_raw_mode()?;
+        ACTIVE.store(true, Ordering::SeqCst);
+        let mut out = io::stdout();
+        if let Err(e) = execute!(out, EnterAlternateScreen, EnableMouseCapture) {
+            restore();
+            return Err(e.into());
+        }
+        // Terminals that speak the kitty protocol then tell ctrl+m from Enter and ctrl+h from
+        // Backspace, which dive's bindings need; others keep sending the legacy codes.
+        if supports_keyboard_enhancement().unwrap_or(false)
+            && execute!(
+                out,
+                PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
+            )
+            .is_ok()
+        {
+            ENHANCED.store(true, Ordering::SeqCst);
+        }
+        match Terminal::new(CrosstermBackend::new(out)) {
+            Ok(terminal) => Ok(Session { terminal }),
+            Err(e) => {
+                restore();
+                Err(e.into())
+            }
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        restore();
+        let _ = self.terminal.show_cursor();
+    }
+}
+
+fn install_panic_hook() {
+    static INSTALLED: AtomicBool = AtomicBool::new(false);
+    if INSTALLED.swap(true, Ordering::SeqCst) {
+        return;
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        // Restore first, so the panic message lands on the normal screen, readable.
+        restore();
+        previous(info);
+    }));
+}
+
+/// Runs the event loop until the user quits.
+pub fn run_app(app: &mut App<'_>) -> Result<(), TuiError> {
+    let mut session = Session::start()?;
+    let size = session.terminal.size()?;
+    app.resize(size.width, size.height);
+    loop {
+        session.terminal.draw(|frame| draw(frame, app))?;
+        let event = event::read()?;
+        app.handle(&event);
+        if app.should_quit() {
+            return Ok(());
+        }
+    }
+}

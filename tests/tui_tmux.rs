@@ -1,0 +1,126 @@
+//! The real binary in a real terminal (tmux): open the demo image, walk to a layer, filter the
+//! tree, read a deleted key's bytes in the viewer, quit, and find the terminal given back.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "util/mod.rs"]
+mod util;
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+struct Session(String);
+
+impl Session {
+    fn tmux(&self, args: &[&str]) -> String {
+        let o = Command::new("tmux").args(args).output().expect("tmux runs");
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.0];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    fn text(&self, literal: &str) {
+        self.tmux(&["send-keys", "-t", &self.0, "-l", literal]);
+    }
+
+    fn screen(&self) -> String {
+        self.tmux(&["capture-pane", "-p", "-t", &self.0])
+    }
+
+    /// Waits until the screen shows `needle`, and returns that screen.
+    fn wait_for(&self, needle: &str) -> String {
+        self.wait_until(needle, |screen| screen.contains(needle))
+    }
+
+    fn wait_until(&self, what: &str, done: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if done(&screen) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "never showed {what}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .status();
+    }
+}
+
+#[test]
+fn explore_the_demo_image_in_a_real_terminal() {
+    if Command::new("tmux").arg("-V").output().is_err() {
+        // CI installs tmux (.ci/run), so there a missing tmux is a failure, not a skip.
+        assert!(std::env::var_os("CI").is_none(), "tmux is required in CI");
+        eprintln!("tmux not installed: skipping the terminal test");
+        return;
+    }
+    let bin = assert_cmd::cargo::cargo_bin("layerscope");
+    let demo = util::testdata("demo.tar");
+    let name = format!("layerscope-test-{}", std::process::id());
+    let command = format!(
+        "env -u CI {} {}; echo EXITED $?; sleep 60",
+        bin.display(),
+        demo.display()
+    );
+    let status = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "-x",
+            "160",
+            "-y",
+            "48",
+            &command,
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let s = Session(name);
+
+    let first = s.wait_for("Image efficiency score");
+    assert!(first.contains("Image efficiency score: 97 %"), "{first}");
+    assert!(first.contains("Potential wasted space: 52 kB"), "{first}");
+    assert!(first.contains("FROM c0f0ba2e2b281ac"), "{first}");
+
+    // Layer 10 adds the key that layer 13 deletes.
+    for _ in 0..10 {
+        s.keys(&["Down"]);
+    }
+    s.keys(&["Tab", "C-f"]);
+    s.text("id_ed");
+    // The filter leaves the key and the folders above it; busybox and the rest are hidden.
+    s.wait_until("the filtered tree", |screen| {
+        screen.contains("Path Filter: id_ed")
+            && screen.contains("└── id_ed25519")
+            && !screen.contains("busybox")
+    });
+
+    s.keys(&["Enter"]);
+    s.keys(&["Down", "Down", "v"]);
+    s.wait_for("-----BEGIN OPENSSH PRIVATE KEY-----");
+
+    s.keys(&["Escape"]);
+    s.keys(&["q"]);
+    let end = s.wait_for("EXITED");
+    assert!(end.contains("EXITED 0"), "{end}");
+    assert!(
+        !end.contains("Image Details"),
+        "the alternate screen is gone:\n{end}"
+    );
+}

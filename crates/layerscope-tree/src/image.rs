@@ -99,24 +99,43 @@ impl Builder {
         }
     }
 
-    fn node(&mut self, path: &str) -> NodeId {
-        let mut node = ROOT;
+    /// The node of `path`, created with its parents when new. Entries of one directory come
+    /// together in a tar, so the last directory is remembered and most paths cost one lookup.
+    fn node(&mut self, path: &str, last_dir: &mut (String, NodeId)) -> NodeId {
         if path.is_empty() {
-            return node;
+            return ROOT;
         }
-        for part in path.split('/') {
-            let name = self.intern_name(part);
-            node = if let Some(&child) = self.lookup.get(&(node, name)) {
-                child
-            } else {
-                let child = self.parent.len() as NodeId;
-                self.parent.push(node);
-                self.name.push(name);
-                self.lookup.insert((node, name), child);
-                child
-            };
+        if let Some((dir, name)) = path.rsplit_once('/')
+            && dir == last_dir.0
+        {
+            let parent = last_dir.1;
+            return self.child(parent, name);
+        }
+        let node = self.walk(ROOT, path);
+        if let Some((dir, _)) = path.rsplit_once('/') {
+            last_dir.0.clear();
+            last_dir.0.push_str(dir);
+            last_dir.1 = self.parent[node as usize];
         }
         node
+    }
+
+    fn child(&mut self, parent: NodeId, part: &str) -> NodeId {
+        let name = self.intern_name(part);
+        if let Some(&child) = self.lookup.get(&(parent, name)) {
+            child
+        } else {
+            let child = self.parent.len() as NodeId;
+            self.parent.push(parent);
+            self.name.push(name);
+            self.lookup.insert((parent, name), child);
+            child
+        }
+    }
+
+    fn walk(&mut self, from: NodeId, path: &str) -> NodeId {
+        path.split('/')
+            .fold(from, |node, part| self.child(node, part))
     }
 }
 
@@ -129,10 +148,11 @@ impl ImageTree {
         b.name.push(root_name);
         let mut links = Vec::new();
         let mut layers = Vec::with_capacity(scans.len());
+        let mut last_dir = (String::new(), ROOT);
         for scan in scans {
             let mut entries = Vec::with_capacity(scan.entries.len());
             for raw in scan.entries {
-                let node = b.node(&raw.path);
+                let node = b.node(&raw.path, &mut last_dir);
                 let link = match raw.link {
                     Some(target) => {
                         links.push(target);

@@ -122,7 +122,7 @@ pub fn read_layer<'a, T>(
     raw: impl Read + Send + 'a,
     algorithm: Option<Algorithm>,
     limits: BombLimits,
-    f: &crate::LayerFn<T>,
+    f: &crate::LayerFn<'_, T>,
     whole: bool,
     progress: Option<&'a Progress>,
 ) -> Result<(T, LayerDigests), LayerError> {

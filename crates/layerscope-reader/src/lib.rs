@@ -39,8 +39,8 @@ use manifest::{Resolved, Want, resolve};
 use store::{Store, TarIndex};
 
 /// The function each layer's uncompressed tar is streamed through.
-pub type LayerFn<T> =
-    dyn Fn(&mut dyn BufRead) -> Result<T, Box<dyn std::error::Error + Send + Sync>> + Sync;
+pub type LayerFn<'f, T> =
+    dyn Fn(&mut dyn BufRead) -> Result<T, Box<dyn std::error::Error + Send + Sync>> + Sync + 'f;
 
 /// Choices and caps for reading one image.
 #[derive(Debug, Clone)]
@@ -120,7 +120,7 @@ pub struct Loaded<T> {
 pub fn load<T: Send + Clone>(
     path: &Path,
     options: &Options,
-    f: &LayerFn<T>,
+    f: &LayerFn<'_, T>,
 ) -> Result<Loaded<T>, ReadError> {
     if path.is_dir() {
         let store = Store::Dir(path.to_owned());
@@ -181,7 +181,7 @@ fn load_stored<T: Send + Clone>(
     store: Store,
     is_dir: bool,
     options: &Options,
-    f: &LayerFn<T>,
+    f: &LayerFn<'_, T>,
 ) -> Result<Loaded<T>, ReadError> {
     let resolved = resolve(&store, &want(options, is_dir))?;
     // A blob named twice (the same layer at two places) is read once.

@@ -52,7 +52,7 @@ pub(crate) fn load_stream<T: Send + Clone>(
     path: &Path,
     file: File,
     options: &Options,
-    f: &LayerFn<T>,
+    f: &LayerFn<'_, T>,
 ) -> Result<Loaded<T>, ReadError> {
     let (reader, compression) = decoder(path, file)?;
     let mut tar = TarReader::new(
@@ -144,7 +144,7 @@ pub(crate) fn read_blob_again<T>(
     path: &Path,
     blob: &str,
     store: &Store,
-    f: &LayerFn<T>,
+    f: &LayerFn<'_, T>,
 ) -> Result<T, Again> {
     let wanted = store.resolve(blob).map_err(Again::Read)?;
     let file = File::open(path).map_err(|source| Again::Read(ReadError::Open { source }))?;

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use anyhow::{Context, Result};
 use layerscope_ci::{Evaluation, ImageSummary, LayerSummary, RuleName, Rules, evaluate};
+use layerscope_leaks::{LeakReport, LeakRuleResult, RuleStatus};
 use layerscope_waste::WasteReport;
 
 use crate::cli::RunArgs;
@@ -48,51 +49,79 @@ fn rules(args: &RunArgs) -> Result<(Rules, layerscope_ci::ConfigOrigin)> {
     Ok((rules, origin))
 }
 
-/// Evaluates the rules and prints dive's report; the exit says whether every rule passed.
-pub fn run(args: &RunArgs, opened: &Opened, report: &WasteReport) -> Result<Exit> {
+/// What the leak analysis adds to a CI run.
+pub struct Leaks<'a> {
+    pub report: &'a LeakReport,
+    pub results: &'a [LeakRuleResult],
+}
+
+/// Evaluates the rules and prints dive's report, then the leak section; the exit says whether
+/// every rule, dive's and the leak rules, passed.
+pub fn run(args: &RunArgs, opened: &Opened, report: &WasteReport, leaks: &Leaks) -> Result<Exit> {
     let (rules, origin) = rules(args)?;
     let eval = evaluate(&rules, &report.dive);
     let image = summary(opened);
     let json_to_stdout = args.json.as_deref() == Some("-");
     if let Some(target) = &args.json {
-        write_json(target, &image, report, Some(&eval))?;
+        write_json(target, &image, report, &eval, leaks)?;
     }
     if !json_to_stdout {
-        let text =
-            layerscope_ci::render_text(&image, report, &eval, &origin, output::color_stdout());
+        let color = output::color_stdout();
+        // dive's report first and unchanged, so scripts that read dive's output read this.
+        let mut text = layerscope_ci::render_text(&image, report, &eval, &origin, color);
+        text.push_str(&crate::leaks::ci_section(
+            leaks.report,
+            leaks.results,
+            color,
+        ));
         output::print(&text)?;
     }
     for note in &opened.image.notes {
         eprintln!("layerscope: note: {}", output::clean(note));
     }
-    Ok(exit_for(&eval))
-}
-
-/// `--json` outside CI mode: the report with rule results, no text, exit 0 (as dive's `--json`).
-pub fn json_only(args: &RunArgs, opened: &Opened, report: &WasteReport) -> Result<Exit> {
-    let (rules, _) = rules(args)?;
-    let eval = evaluate(&rules, &report.dive);
-    let target = args.json.as_deref().unwrap_or("-");
-    write_json(target, &summary(opened), report, Some(&eval))?;
-    Ok(Exit::Success)
-}
-
-fn exit_for(eval: &Evaluation) -> Exit {
-    if eval.passed() {
+    let leak_failed = leaks.results.iter().any(|r| r.status == RuleStatus::Fail);
+    Ok(if eval.passed() && !leak_failed {
         Exit::Success
     } else {
         Exit::RuleFailed
-    }
+    })
+}
+
+/// `--json` outside CI mode: the report with rule results, no text, exit 0 (as dive's `--json`).
+pub fn json_only(
+    args: &RunArgs,
+    opened: &Opened,
+    report: &WasteReport,
+    leaks: &Leaks,
+) -> Result<Exit> {
+    let (rules, _) = rules(args)?;
+    let eval = evaluate(&rules, &report.dive);
+    let target = args.json.as_deref().unwrap_or("-");
+    write_json(target, &summary(opened), report, &eval, leaks)?;
+    Ok(Exit::Success)
 }
 
 fn write_json(
     target: &str,
     image: &ImageSummary,
     report: &WasteReport,
-    eval: Option<&Evaluation>,
+    eval: &Evaluation,
+    leaks: &Leaks,
 ) -> Result<()> {
-    let value = layerscope_ci::render_json(image, report, eval);
-    let mut text = serde_json::to_string_pretty(&value).context("cannot encode the JSON report")?;
+    let mut value = layerscope_ci::render_json(image, report, Some(eval));
+    if let Some(object) = value.as_object_mut() {
+        object.insert("leaks".into(), serde_json::to_value(leaks.report)?);
+        object.insert(
+            "leakRules".into(),
+            crate::leaks::results_json(leaks.results),
+        );
+    }
+    write_value(target, &value)
+}
+
+/// Writes a JSON document to a file (truncating it) or, for `-`, to standard output.
+pub fn write_value(target: &str, value: &serde_json::Value) -> Result<()> {
+    let mut text = serde_json::to_string_pretty(value).context("cannot encode the JSON report")?;
     text.push('\n');
     if target == "-" {
         output::print(&text)

@@ -28,6 +28,8 @@ pub struct Cli {
 pub enum Command {
     /// Check the image against the .dive-ci rules; exit 1 when a rule fails.
     Ci(RunArgs),
+    /// What ships but nobody sees: secrets in any layer, files later layers hid, config hygiene.
+    Leaks(RunArgs),
 }
 
 #[derive(Debug, Args, Clone, Default)]

@@ -4,8 +4,9 @@ use std::io::BufRead;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
+use layerscope_leaks::{SecretMatch, SecretScanner};
 use layerscope_reader::{Image, Options, Platform, Progress, reference};
-use layerscope_tree::{ImageTree, NoInspector, TarLimits, scan_layer};
+use layerscope_tree::{ImageTree, Inspector, TarLimits, scan_layer};
 
 use crate::cli::SourceArgs;
 
@@ -13,11 +14,14 @@ use crate::cli::SourceArgs;
 pub struct Opened {
     pub image: Image,
     pub tree: ImageTree,
+    /// Per layer, what the secret scan found (empty when it did not run).
+    pub secrets: Vec<Vec<(u32, SecretMatch)>>,
     /// The image as the user named it, without a transport prefix.
     pub name: String,
 }
 
-pub fn open(input: &str, args: &SourceArgs) -> Result<Opened> {
+/// Reads the image; with a scanner, file contents are scanned for secrets in the same pass.
+pub fn open(input: &str, args: &SourceArgs, scanner: Option<&SecretScanner>) -> Result<Opened> {
     let r = reference::parse(input);
     if let Some(source) = &args.source
         && r.transport.is_none()
@@ -45,15 +49,24 @@ pub fn open(input: &str, args: &SourceArgs) -> Result<Opened> {
         ..Options::default()
     };
     let scan = |tar: &mut dyn BufRead| {
-        scan_layer(tar, TarLimits::default(), &NoInspector)
-            .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
+        let layer = match scanner {
+            Some(scanner) => scan_layer(tar, TarLimits::default(), scanner),
+            None => scan_layer(tar, TarLimits::default(), &NoScan),
+        };
+        layer.map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
     };
     let display = crate::progress::Display::start(&progress);
     let loaded = layerscope_reader::load(&r.path, &options, &scan);
     drop(display);
     let loaded = loaded?;
+    let mut scans = loaded.layers;
+    let secrets = scans
+        .iter_mut()
+        .map(|s| std::mem::take(&mut s.findings))
+        .collect();
     Ok(Opened {
-        tree: ImageTree::from_scans(loaded.layers),
+        tree: ImageTree::from_scans(scans),
+        secrets,
         image: loaded.image,
         name,
     })
@@ -61,4 +74,15 @@ pub fn open(input: &str, args: &SourceArgs) -> Result<Opened> {
 
 fn parse_size(s: &str) -> Result<u64> {
     Ok(layerscope_ci::humanize::parse_bytes(s)?)
+}
+
+/// Looks at nothing, with the scanner's finding type, so one scan function serves both modes.
+struct NoScan;
+
+impl Inspector for NoScan {
+    type Finding = SecretMatch;
+    fn wants(&self, _: &str, _: u64) -> bool {
+        false
+    }
+    fn inspect(&self, _: &str, _: &[u8], _: &mut Vec<SecretMatch>) {}
 }

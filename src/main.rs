@@ -6,6 +6,7 @@
 
 mod ci;
 mod cli;
+mod leaks;
 mod load;
 mod output;
 mod progress;
@@ -32,26 +33,58 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<Exit> {
-    let (args, forced_ci) = match cli.command {
-        Some(Command::Ci(args)) => (args, true),
-        None => (cli.run, false),
+    let (args, command) = match cli.command {
+        Some(Command::Ci(args)) => (args, Some(Mode::Ci)),
+        Some(Command::Leaks(args)) => (args, Some(Mode::Leaks)),
+        None => (cli.run, None),
     };
-    let ci =
-        forced_ci || args.ci || layerscope_ci::ci_env_enabled(std::env::var("CI").ok().as_deref());
+    let ci_env = layerscope_ci::ci_env_enabled(std::env::var("CI").ok().as_deref());
+    let mode = match command {
+        Some(mode) => mode,
+        None if args.ci || ci_env => Mode::Ci,
+        None if args.json.is_some() => Mode::Json,
+        None => Mode::Explore,
+    };
     let Some(input) = args.image.clone() else {
         anyhow::bail!(
             "no image given: layerscope IMAGE (a docker save archive, an oci-archive or an OCI layout directory)"
         );
     };
-    let opened = load::open(&input, &args.source).map_err(|e| e.context(output::clean(&input)))?;
+    // Reports scan file contents for secrets while the layers stream past; the explorer skips
+    // that work (its first frame comes sooner).
+    let leak_config = leaks::config(&args)?;
+    let scanner = match mode {
+        Mode::Explore => None,
+        _ => Some(leaks::scanner(&leak_config)?),
+    };
+    let opened = load::open(&input, &args.source, scanner.as_ref())
+        .map_err(|e| e.context(output::clean(&input)))?;
+    if let (Mode::Leaks, Some(scanner)) = (mode, &scanner) {
+        return leaks::run(&args, &opened, &leak_config, scanner);
+    }
     let report = layerscope_waste::analyze(&opened.tree);
-    if ci {
-        return ci::run(&args, &opened, &report);
+    let Some(scanner) = &scanner else {
+        return interactive(&args, opened, &report);
+    };
+    let leak_report = leaks::report(&opened, scanner);
+    let leak_results = leaks::rules(&leak_config, &leak_report);
+    let leak_view = ci::Leaks {
+        report: &leak_report,
+        results: &leak_results,
+    };
+    if mode == Mode::Json {
+        return ci::json_only(&args, &opened, &report, &leak_view);
     }
-    if args.json.is_some() {
-        return ci::json_only(&args, &opened, &report);
-    }
-    interactive(&args, opened, &report)
+    ci::run(&args, &opened, &report, &leak_view)
+}
+
+/// What this run does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mode {
+    Ci,
+    Json,
+    Leaks,
+    Explore,
 }
 
 #[cfg(not(feature = "tui"))]

@@ -14,7 +14,9 @@ const VIEW_LIMIT: u64 = 1 << 20;
 
 pub fn run(opened: Opened, report: &WasteReport) -> Result<()> {
     let keys = layerscope_tui::load_keymap(None).context("key bindings")?;
-    let Opened { image, tree, name } = opened;
+    let Opened {
+        image, tree, name, ..
+    } = opened;
     let info = ImageInfo {
         name: output::clean(&name),
         tags: image.tags.iter().map(|t| output::clean(t)).collect(),

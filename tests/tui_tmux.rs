@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 struct Session(String);
 
 impl Session {
-    fn tmux(&self, args: &[&str]) -> String {
+    fn tmux(args: &[&str]) -> String {
         let o = Command::new("tmux").args(args).output().expect("tmux runs");
         String::from_utf8_lossy(&o.stdout).into_owned()
     }
@@ -20,15 +20,15 @@ impl Session {
     fn keys(&self, keys: &[&str]) {
         let mut args = vec!["send-keys", "-t", &self.0];
         args.extend_from_slice(keys);
-        self.tmux(&args);
+        Self::tmux(&args);
     }
 
     fn text(&self, literal: &str) {
-        self.tmux(&["send-keys", "-t", &self.0, "-l", literal]);
+        Self::tmux(&["send-keys", "-t", &self.0, "-l", literal]);
     }
 
     fn screen(&self) -> String {
-        self.tmux(&["capture-pane", "-p", "-t", &self.0])
+        Self::tmux(&["capture-pane", "-p", "-t", &self.0])
     }
 
     /// Waits until the screen shows `needle`, and returns that screen.

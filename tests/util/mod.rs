@@ -41,11 +41,16 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// The lines dive prints, with layerscope's additions (the reclaimable line and section) removed.
+/// The lines dive prints, with layerscope's additions (the reclaimable line and section, and
+/// the leak section after dive's `Result:` line) removed.
 pub fn dive_lines(text: &str) -> String {
     let mut out = Vec::new();
     let mut skipping = false;
     for line in text.lines() {
+        if line.starts_with("Result:") {
+            out.push(line);
+            break;
+        }
         if line.starts_with("Reclaimable Files:") {
             skipping = true;
             continue;

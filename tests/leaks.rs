@@ -1,0 +1,121 @@
+//! What ships but nobody sees, through the real binary: `layerscope leaks`, the leak section and
+//! rules of the CI gate, and the JSON report.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+#[path = "util/mod.rs"]
+mod util;
+
+use util::{ci, layerscope, stdout, testdata};
+
+fn demo() -> String {
+    testdata("demo.tar").to_str().unwrap().to_owned()
+}
+
+#[test]
+fn every_planted_secret_is_tied_to_the_layer_that_added_it_and_the_one_that_deleted_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for image in [
+        demo(),
+        testdata("demo-vfs.oci.tar").to_str().unwrap().to_owned(),
+    ] {
+        let o = layerscope(dir.path())
+            .args(["leaks", &image])
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(0), "no leak rule is set");
+        let out = stdout(&o);
+        assert!(out.starts_with("Secrets: 5 (5 in hidden files)"), "{out}");
+        let key = out
+            .find("private-key-openssh    /root/.ssh/id_ed25519:1")
+            .expect("the key");
+        assert!(
+            out[key..]
+                .lines()
+                .nth(1)
+                .unwrap()
+                .contains("layer 10 `COPY"),
+            "{out}"
+        );
+        assert!(
+            out[key..]
+                .lines()
+                .nth(1)
+                .unwrap()
+                .contains("deleted by layer 13 `rm /root/.ssh/id_ed25519 /app/.env`")
+        );
+        assert!(
+            out.contains("aws-access-key-id      /app/.env:3              AKIA************MPLE"),
+            "{out}"
+        );
+        assert!(
+            !out.contains("AKIAIOSFODNN7EXAMPLE"),
+            "values are masked: {out}"
+        );
+        assert!(
+            out.contains("LS-H001") && out.contains("LS-H004"),
+            "root user and no healthcheck"
+        );
+    }
+}
+
+#[test]
+fn a_clean_image_has_no_secret_finding() {
+    let dir = tempfile::tempdir().unwrap();
+    for image in [
+        "tiny/docker-archive.tar",
+        "tiny/oci-archive-zstd.tar",
+        "tiny/oci-dir",
+    ] {
+        let o = layerscope(dir.path())
+            .args(["leaks", testdata(image).to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            stdout(&o).starts_with("Secrets: 0\n"),
+            "{image}: {}",
+            stdout(&o)
+        );
+    }
+}
+
+#[test]
+fn a_secret_rule_fails_the_ci_gate_without_touching_dives_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".dive-ci"),
+        "rules:\n  lowestEfficiency: 0.5\n  highestUserWastedPercent: disabled\n  maxSecretFindings: 0\n",
+    )
+    .unwrap();
+    let o = ci(dir.path(), &[&demo()]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("Result:PASS [Total:3] [Passed:1] [Failed:0] [Warn:0] [Skipped:2]"),
+        "dive's rules pass: {out}"
+    );
+    assert!(out.contains("  FAIL: maxSecretFindings:"), "{out}");
+    assert!(out.contains("Leak Result:FAIL"), "{out}");
+
+    // The same file read by the leaks command gates it too.
+    let o = layerscope(dir.path())
+        .args(["leaks", &demo()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn the_json_report_carries_the_leaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = layerscope(dir.path())
+        .args(["--json", "-", &demo()])
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let secrets = v["leaks"]["secrets"].as_array().unwrap();
+    assert_eq!(secrets.len(), 5);
+    assert!(secrets.iter().all(|s| s["layer"] == 10 || s["layer"] == 11));
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("AKIAIOSFODNN7EXAMPLE"));
+    assert_eq!(v["leakRules"].as_array().unwrap().len(), 4);
+}

@@ -64,6 +64,10 @@ pub struct RunArgs {
     #[arg(long = "highestUserWastedPercent", value_name = "RATIO")]
     pub highest_user_wasted_percent: Option<String>,
 
+    /// Skip the secret scan of file contents (the leak report keeps hidden files and hygiene).
+    #[arg(long)]
+    pub no_secret_scan: bool,
+
     /// Accepted for dive compatibility; layerscope's trees have no path errors to ignore.
     #[arg(short = 'i', long, hide = true)]
     pub ignore_errors: bool,

@@ -50,23 +50,20 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             "no image given: layerscope IMAGE (a docker save archive, an oci-archive or an OCI layout directory)"
         );
     };
-    // Reports scan file contents for secrets while the layers stream past; the explorer skips
-    // that work (its first frame comes sooner).
+    // File contents are scanned for secrets while the layers stream past, in the one pass.
     let leak_config = leaks::config(&args)?;
-    let scanner = match mode {
-        Mode::Explore => None,
-        _ => Some(leaks::scanner(&leak_config)?),
-    };
-    let opened = load::open(&input, &args.source, scanner.as_ref())
+    let scanner = leaks::scanner(&leak_config)?;
+    let scan_contents = (!args.no_secret_scan).then_some(&scanner);
+    let opened = load::open(&input, &args.source, scan_contents)
         .map_err(|e| e.context(output::clean(&input)))?;
-    if let (Mode::Leaks, Some(scanner)) = (mode, &scanner) {
-        return leaks::run(&args, &opened, &leak_config, scanner);
+    if mode == Mode::Leaks {
+        return leaks::run(&args, &opened, &leak_config, &scanner);
     }
     let report = layerscope_waste::analyze(&opened.tree);
-    let Some(scanner) = &scanner else {
-        return interactive(&args, opened, &report);
-    };
-    let leak_report = leaks::report(&opened, scanner);
+    let leak_report = leaks::report(&opened, &scanner);
+    if mode == Mode::Explore {
+        return interactive(&args, opened, &report, &leak_report);
+    }
     let leak_results = leaks::rules(&leak_config, &leak_report);
     let leak_view = ci::Leaks {
         report: &leak_report,
@@ -92,6 +89,7 @@ fn interactive(
     _: &RunArgs,
     _: load::Opened,
     _: &layerscope_waste::WasteReport,
+    _: &layerscope_leaks::LeakReport,
 ) -> anyhow::Result<Exit> {
     anyhow::bail!(
         "this build has no interactive explorer; run with CI=true or `layerscope ci IMAGE`"
@@ -103,6 +101,7 @@ fn interactive(
     _: &RunArgs,
     opened: load::Opened,
     report: &layerscope_waste::WasteReport,
+    leaks: &layerscope_leaks::LeakReport,
 ) -> anyhow::Result<Exit> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
@@ -110,6 +109,6 @@ fn interactive(
             "the explorer needs a terminal; for a report run with CI=true, `layerscope ci IMAGE` or --json -"
         );
     }
-    tui::run(opened, report)?;
+    tui::run(opened, report, leaks)?;
     Ok(Exit::Success)
 }

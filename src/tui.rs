@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use anyhow::{Context, Result};
+use layerscope_leaks::LeakReport;
 use layerscope_tui::{ContentReader, ImageInfo, LayerInfo};
 use layerscope_waste::WasteReport;
 
@@ -12,7 +13,8 @@ use crate::output;
 /// Largest slice of one file the viewer reads.
 const VIEW_LIMIT: u64 = 1 << 20;
 
-pub fn run(opened: Opened, report: &WasteReport) -> Result<()> {
+pub fn run(opened: Opened, report: &WasteReport, leaks: &LeakReport) -> Result<()> {
+    let _ = leaks;
     let keys = layerscope_tui::load_keymap(None).context("key bindings")?;
     let Opened {
         image, tree, name, ..

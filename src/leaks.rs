@@ -8,7 +8,7 @@ use layerscope_leaks::{
     HygieneInput, LeakConfig, LeakInput, LeakReport, LeakRuleResult, RuleStatus, SecretScanner,
     evaluate_leak_rules,
 };
-use layerscope_waste::hidden_versions;
+use layerscope_waste::{HiddenVersion, hidden_versions};
 
 use crate::cli::RunArgs;
 use crate::load::Opened;
@@ -31,8 +31,7 @@ pub fn scanner(config: &LeakConfig) -> Result<SecretScanner> {
     Ok(SecretScanner::with_config(config)?)
 }
 
-pub fn report(opened: &Opened, scanner: &SecretScanner) -> LeakReport {
-    let hidden = hidden_versions(&opened.tree);
+pub fn report(opened: &Opened, scanner: &SecretScanner, hidden: &[HiddenVersion]) -> LeakReport {
     let commands: Vec<String> = opened
         .image
         .layers
@@ -56,7 +55,7 @@ pub fn report(opened: &Opened, scanner: &SecretScanner) -> LeakReport {
         &LeakInput {
             tree: &opened.tree,
             secrets: &opened.secrets,
-            hidden: &hidden,
+            hidden,
             layer_commands: &commands,
             image: &image,
         },
@@ -97,7 +96,7 @@ pub fn run(
     config: &LeakConfig,
     scanner: &SecretScanner,
 ) -> Result<Exit> {
-    let report = report(opened, scanner);
+    let report = report(opened, scanner, &hidden_versions(&opened.tree));
     let results = rules(config, &report);
     match args.json.as_deref() {
         Some(target) => {

@@ -59,8 +59,9 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
     if mode == Mode::Leaks {
         return leaks::run(&args, &opened, &leak_config, &scanner);
     }
-    let report = layerscope_waste::analyze(&opened.tree);
-    let leak_report = leaks::report(&opened, &scanner);
+    let hidden = layerscope_waste::hidden_versions(&opened.tree);
+    let report = layerscope_waste::analyze_with(&opened.tree, &hidden);
+    let leak_report = leaks::report(&opened, &scanner, &hidden);
     if mode == Mode::Explore {
         return interactive(&args, opened, &report, &leak_report);
     }

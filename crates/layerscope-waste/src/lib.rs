@@ -18,9 +18,13 @@ use layerscope_tree::ImageTree;
 
 /// Both figures for one image.
 pub fn analyze(tree: &ImageTree) -> WasteReport {
-    let hidden = hidden_versions(tree);
+    analyze_with(tree, &hidden_versions(tree))
+}
+
+/// Both figures, from hidden versions the caller already has (the leak report needs them too).
+pub fn analyze_with(tree: &ImageTree, hidden: &[HiddenVersion]) -> WasteReport {
     WasteReport {
         dive: dive_figures(tree),
-        reclaimable: reclaimable(tree, &hidden),
+        reclaimable: reclaimable(tree, hidden),
     }
 }

@@ -119,3 +119,43 @@ fn the_json_report_carries_the_leaks() {
     assert!(!String::from_utf8_lossy(&o.stdout).contains("AKIAIOSFODNN7EXAMPLE"));
     assert_eq!(v["leakRules"].as_array().unwrap().len(), 4);
 }
+
+#[test]
+fn each_secret_kind_is_found_however_a_later_layer_hid_it_and_look_alikes_are_not() {
+    // testdata/make-secrets.sh: seven kinds planted by buildah, hidden by a whiteout, an
+    // overwrite or an opaque directory; plus a password variable in code, random base64 and
+    // `password=changeme`, none of which is a secret.
+    let dir = tempfile::tempdir().unwrap();
+    let image = testdata("secrets.oci.tar");
+    let o = layerscope(dir.path()).args(["leaks", "--json", "-", image.to_str().unwrap()]).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut found: Vec<(String, String, u64, u64, String)> = v["leaks"]["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["rule"].as_str().unwrap().to_owned(),
+                s["path"].as_str().unwrap().to_owned(),
+                s["layer"].as_u64().unwrap(),
+                s["hidden"]["layer"].as_u64().unwrap(),
+                s["hidden"]["how"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    let expected = [
+        ("gcp-service-account", "/srv/cache/sa.json", 5, 11, "opaqueDir"),
+        ("github-token", "/app/gh.txt", 1, 9, "deleted"),
+        ("gitlab-token", "/srv/cache/glpat.sh", 7, 11, "opaqueDir"),
+        ("kubeconfig-credentials", "/root/.kube/config", 6, 12, "deleted"),
+        ("npm-token", "/root/.npmrc", 2, 9, "deleted"),
+        ("private-key-rsa", "/srv/keys/server.key", 4, 9, "deleted"),
+        ("slack-token", "/srv/cache/slack.cfg", 7, 10, "overwritten"),
+    ];
+    let expected: Vec<(String, String, u64, u64, String)> = expected
+        .iter()
+        .map(|(r, p, l, h, how)| ((*r).into(), (*p).into(), *l, *h, (*how).into()))
+        .collect();
+    assert_eq!(found, expected);
+}

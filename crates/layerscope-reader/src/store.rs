@@ -10,20 +10,7 @@ use layerscope_tar::{EntryType, Limits, TarReader};
 
 use crate::error::ReadError;
 
-/// Cleans an archive name: no leading `./` or `/`, no `..` escaping the root.
-pub fn clean(name: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in name.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
-}
+pub use layerscope_tar::clean_name as clean;
 
 #[derive(Debug, Clone)]
 pub(crate) enum Node {

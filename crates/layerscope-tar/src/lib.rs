@@ -6,9 +6,11 @@
 //! and hands out the data through `BufRead` so hashing needs no extra copy.
 
 mod header;
+mod name;
 mod reader;
 
 pub use header::{EntryType, Header};
+pub use name::clean_name;
 pub use reader::{DataReader, Limits, TarReader};
 
 use thiserror::Error;

@@ -15,32 +15,7 @@ pub enum Marker<'a> {
     Root,
 }
 
-/// Cleans a tar name into a relative path with no empty, `.` or `..` components.
-///
-/// `..` is resolved lexically and can never climb above the root, so a hostile name such as
-/// `../../etc/passwd` lands at `etc/passwd` inside the image rather than outside it.
-pub fn normalize(raw: &str) -> String {
-    let raw = raw.strip_prefix("./").unwrap_or(raw);
-    if is_clean(raw) {
-        return raw.to_owned();
-    }
-    let mut parts: Vec<&str> = Vec::new();
-    for part in raw.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    parts.join("/")
-}
-
-/// Most names are already clean; checking that costs one pass and no allocation.
-fn is_clean(raw: &str) -> bool {
-    !raw.is_empty() && raw.split('/').all(|part| !matches!(part, "" | "." | ".."))
-}
+pub use layerscope_tar::clean_name as normalize;
 
 /// Reads the whiteout markers of one entry name.
 pub fn classify(raw: &str) -> Marker<'_> {
@@ -76,36 +51,6 @@ pub fn classify(raw: &str) -> Marker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cleans_names() {
-        assert_eq!(normalize("./etc/a"), "etc/a");
-        assert_eq!(normalize("/etc//a/"), "etc/a");
-        assert_eq!(normalize("../../etc/passwd"), "etc/passwd");
-        assert_eq!(normalize("a/../../b"), "b");
-        assert_eq!(normalize("./"), "");
-    }
-
-    fn slow(raw: &str) -> String {
-        let mut parts: Vec<&str> = Vec::new();
-        for part in raw.split('/') {
-            match part {
-                "" | "." => {}
-                ".." => {
-                    parts.pop();
-                }
-                p => parts.push(p),
-            }
-        }
-        parts.join("/")
-    }
-
-    proptest::proptest! {
-        #[test]
-        fn the_fast_path_agrees_with_the_slow_one(raw in "[a./]{0,12}") {
-            proptest::prop_assert_eq!(normalize(&raw), slow(&raw));
-        }
-    }
 
     #[test]
     fn reads_whiteouts() {

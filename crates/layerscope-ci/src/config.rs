@@ -1,16 +1,15 @@
 //! The `.dive-ci` file: where it is looked for and how its YAML is read.
 
-use std::fmt;
 use std::fs::File;
 use std::io::{self, Read};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{MessageFormatter, NonFiniteFloatPolicy, Spanned, UserMessageFormatter};
 
 use crate::error::{CiError, Setting};
 use crate::rule::{RuleName, Rules};
+use crate::yaml::{Entry, Raw, present};
 
 /// The file dive reads when no `--ci-config` is given, relative to the working directory.
 pub const DEFAULT_CONFIG_FILE: &str = ".dive-ci";
@@ -161,8 +160,6 @@ struct Document {
     rules: Option<Section>,
 }
 
-type Entry = Option<Spanned<Raw>>;
-
 #[derive(Deserialize)]
 struct Section {
     #[serde(rename = "lowestEfficiency", default, deserialize_with = "present")]
@@ -209,90 +206,5 @@ impl Section {
                 self.highest_user_wasted_percent_kebab.as_ref(),
             ),
         ]
-    }
-}
-
-// A key written with no value must reach the rule as "empty", not vanish as if absent.
-fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Entry, D::Error> {
-    Spanned::<Raw>::deserialize(deserializer).map(Some)
-}
-
-/// A rule value as dive's config library hands it over: every scalar as text.
-#[derive(Debug)]
-enum Raw {
-    Scalar(String),
-    Null,
-    Nested,
-}
-
-impl<'de> Deserialize<'de> for Raw {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RawVisitor)
-    }
-}
-
-struct RawVisitor;
-
-// Numbers become the text Go's `strconv.FormatFloat(v, 'f', -1, 64)` gives, the conversion
-// dive's config library applies before parsing, so `1e4` means 10000 bytes here as in dive.
-impl<'de> Visitor<'de> for RawVisitor {
-    type Value = Raw;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a number, a size or `disabled`")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Raw, E> {
-        Ok(Raw::Scalar(v.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Raw, E> {
-        Ok(Raw::Scalar(v))
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Raw, E> {
-        Ok(Raw::Scalar(v.to_string()))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Raw, E> {
-        Ok(Raw::Scalar(v.to_string()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Raw, E> {
-        Ok(Raw::Scalar(v.to_string()))
-    }
-
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Raw, E> {
-        Ok(Raw::Scalar(v.to_string()))
-    }
-
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Raw, E> {
-        Ok(Raw::Scalar(v.to_string()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Raw, E> {
-        Ok(Raw::Scalar(v.to_string()))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Raw, E> {
-        Ok(Raw::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Raw, E> {
-        Ok(Raw::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Raw, D::Error> {
-        Raw::deserialize(deserializer)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Raw::Nested)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Raw::Nested)
     }
 }

@@ -18,6 +18,7 @@ mod image;
 mod json;
 mod rule;
 mod text;
+pub mod yaml;
 
 pub use config::{ConfigOrigin, DEFAULT_CONFIG_FILE, MAX_CONFIG_BYTES};
 pub use error::{CiError, Setting};

@@ -19,13 +19,13 @@
 //!       path: '\.conf$'
 //! ```
 
-use std::fmt;
 use std::path::Path;
 
 use regex::Regex;
 use serde::Deserialize;
-use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{MessageFormatter, Spanned, UserMessageFormatter};
+
+use layerscope_ci::yaml::{Entry, Raw, present};
 
 use crate::error::{LeakError, regex_message};
 use crate::rule::Severity;
@@ -387,7 +387,6 @@ struct Document {
     leaks: Option<LeaksSection>,
 }
 
-type Entry = Option<Spanned<Raw>>;
 type List = Option<Spanned<Vec<Spanned<String>>>>;
 
 #[derive(Deserialize)]
@@ -440,79 +439,4 @@ struct RawRule {
     regex: Option<Spanned<String>>,
     #[serde(default)]
     path: Option<Spanned<String>>,
-}
-
-// A key written with no value must reach the check as "empty", not vanish as if absent.
-fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Entry, D::Error> {
-    Spanned::<Raw>::deserialize(deserializer).map(Some)
-}
-
-/// A setting's value as written: any scalar as text, so each key parses it its own way.
-#[derive(Debug)]
-enum Raw {
-    Scalar(String),
-    Null,
-    Nested,
-}
-
-impl<'de> Deserialize<'de> for Raw {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(RawVisitor)
-    }
-}
-
-struct RawVisitor;
-
-impl<'de> Visitor<'de> for RawVisitor {
-    type Value = Raw;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a number, a size, true/false or `disabled`")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Raw, E> {
-        Ok(Raw::Scalar(v.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Raw, E> {
-        Ok(Raw::Scalar(v))
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Raw, E> {
-        Ok(Raw::Scalar(v.to_string()))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Raw, E> {
-        Ok(Raw::Scalar(v.to_string()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Raw, E> {
-        Ok(Raw::Scalar(v.to_string()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Raw, E> {
-        Ok(Raw::Scalar(v.to_string()))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Raw, E> {
-        Ok(Raw::Null)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Raw, E> {
-        Ok(Raw::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Raw, D::Error> {
-        Raw::deserialize(deserializer)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Raw, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Raw::Nested)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Raw::Nested)
-    }
 }

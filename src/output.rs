@@ -16,15 +16,10 @@ pub fn color_stdout() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 
-/// Replaces control characters, so a hostile file name cannot move the cursor or retitle the
-/// terminal. Tabs and newlines become visible escapes too: every name stays on one line.
+/// A name or message safe to print: control characters and bidirectional overrides escaped,
+/// so a hostile file name cannot move the cursor, retitle the terminal or forge a report line.
 pub fn clean(s: &str) -> String {
-    if !s.chars().any(char::is_control) {
-        return s.to_owned();
-    }
-    s.chars()
-        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
-        .collect()
+    layerscope_ci::printable(s).into_owned()
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.

@@ -16,6 +16,7 @@ mod float;
 pub mod humanize;
 mod image;
 mod json;
+mod printable;
 mod rule;
 mod text;
 pub mod yaml;
@@ -25,6 +26,7 @@ pub use error::{CiError, Setting};
 pub use evaluation::{Evaluation, Measure, RuleResult, Status, evaluate};
 pub use image::{ImageSummary, LayerSummary};
 pub use json::{SCHEMA_VERSION, render_json};
+pub use printable::printable;
 pub use rule::{Limit, RuleName, Rules};
 pub use text::{RECLAIMABLE_ROWS, render_text};
 

@@ -2,7 +2,6 @@
 //! prints it (colour aside), so scripts that read dive's output keep working; layerscope's
 //! own lines (`reclaimableBytes`, `Reclaimable Files:`) sit between them.
 
-use std::borrow::Cow;
 use std::cmp::Reverse;
 
 use layerscope_waste::{DiveFigures, Reclaimable, WasteReport};
@@ -12,6 +11,7 @@ use crate::evaluation::{Evaluation, Status};
 use crate::float::go_fixed4;
 use crate::humanize;
 use crate::image::ImageSummary;
+use crate::printable::printable;
 
 /// How many reclaimable paths the text lists; the JSON has them all.
 pub const RECLAIMABLE_ROWS: usize = 20;
@@ -187,26 +187,6 @@ impl Paint {
         } else {
             text.to_owned()
         }
-    }
-}
-
-// A file name may hold a newline; printed raw, an image could forge a `Result:PASS` line for
-// the scripts that read this output. Ordinary paths pass through untouched.
-fn printable(path: &str) -> Cow<'_, str> {
-    if path.chars().any(char::is_control) {
-        Cow::Owned(
-            path.chars()
-                .map(|c| {
-                    if c.is_control() {
-                        c.escape_default().to_string()
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect(),
-        )
-    } else {
-        Cow::Borrowed(path)
     }
 }
 

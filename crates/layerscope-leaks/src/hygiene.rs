@@ -1,12 +1,12 @@
 //! Image-config hygiene: what the config, the history and the final filesystem say about how
 //! the image was built, each finding with a one-line fix.
 
+use layerscope_ci::humanize::bytes as human_bytes;
 use layerscope_tree::{EntryKind, ImageTree, NodeId, Stack};
 use serde::Serialize;
 
 use crate::rule::Severity;
 use crate::secret::{SecretScanner, mask};
-use crate::text::human_bytes;
 
 /// The parts of the image config the checks read, as plain data so this crate needs no reader.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

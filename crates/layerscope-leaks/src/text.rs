@@ -4,6 +4,9 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
+use layerscope_ci::humanize::bytes as human_bytes;
+pub use layerscope_ci::printable;
+
 use layerscope_waste::HideKind;
 
 use crate::hidden::{HiddenFile, HiddenKind};
@@ -182,47 +185,6 @@ fn short_command(command: &str) -> String {
 
 fn width(lengths: impl Iterator<Item = usize>) -> usize {
     lengths.max().unwrap_or(0)
-}
-
-/// go-humanize's SI sizes, as the CI report prints them (`51 kB`, `2.0 MB`).
-pub(crate) fn human_bytes(n: u64) -> String {
-    const UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
-    if n < 10 {
-        return format!("{n} B");
-    }
-    let value = n as f64;
-    let mut exponent = 0;
-    let mut power = 1.0_f64;
-    while exponent + 1 < UNITS.len() && value >= power * 1000.0 {
-        power *= 1000.0;
-        exponent += 1;
-    }
-    let rounded = (value / power * 10.0 + 0.5).floor() / 10.0;
-    if rounded < 10.0 {
-        format!("{rounded:.1} {}", UNITS[exponent])
-    } else {
-        format!("{rounded:.0} {}", UNITS[exponent])
-    }
-}
-
-/// A name from the image with its control characters escaped: printed raw, a newline in a file
-/// name could forge a line of the report for the scripts that read it.
-pub fn printable(text: &str) -> Cow<'_, str> {
-    if text.chars().any(char::is_control) {
-        Cow::Owned(
-            text.chars()
-                .map(|c| {
-                    if c.is_control() {
-                        c.escape_default().to_string()
-                    } else {
-                        c.to_string()
-                    }
-                })
-                .collect(),
-        )
-    } else {
-        Cow::Borrowed(text)
-    }
 }
 
 struct Out {

@@ -151,6 +151,7 @@ fn usage_errors_exit_two() {
     assert_eq!(o.status.code(), Some(2));
 }
 
+#[cfg(feature = "tui")]
 #[test]
 fn the_explorer_without_a_terminal_says_what_to_run_instead() {
     let dir = tempfile::tempdir().unwrap();
@@ -161,4 +162,13 @@ fn the_explorer_without_a_terminal_says_what_to_run_instead() {
         "{}",
         stderr(&o)
     );
+}
+
+#[cfg(not(feature = "tui"))]
+#[test]
+fn a_build_without_the_explorer_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = layerscope(dir.path()).arg(demo()).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no interactive explorer"), "{}", stderr(&o));
 }

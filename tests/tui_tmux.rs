@@ -1,6 +1,7 @@
 //! The real binary in a real terminal (tmux): open the demo image, walk to a layer, filter the
 //! tree, read a deleted key's bytes in the viewer, quit, and find the terminal given back.
 
+#![cfg(feature = "tui")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "util/mod.rs"]

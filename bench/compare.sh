@@ -21,14 +21,26 @@ trap 'rm -f "$rules"' EXIT
 
 # Prints "seconds kilobytes" of the best run.
 measure() {
-    local best_s="" peak_kb=0 out
+    local best_s="" peak_kb=0 report
+    report=$(mktemp)
     for _ in $(seq "$RUNS"); do
-        out=$( { /usr/bin/time -f '%e %M' "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -n 1)
-        read -r s kb <<<"$out"
+        /usr/bin/time -o "$report" -f '%e %M' "$@" >/dev/null 2>&1 || true
+        read -r s kb < <(tail -n 1 "$report")
         if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; fi
         [ "$kb" -gt "$peak_kb" ] && peak_kb=$kb
     done
+    rm -f "$report"
     echo "$best_s $peak_kb"
+}
+
+# Prints one table row for a tool, against layerscope's time and memory.
+row() {
+    local name=$1
+    shift
+    read -r s kb < <(measure "$@")
+    printf '%-12s %10s %12s %10s %10s\n' "$name" "$s" "$((kb / 1024))" \
+        "$(awk "BEGIN{printf \"%.2f\", $s / ($ls_s > 0 ? $ls_s : 0.01)}")" \
+        "$(awk "BEGIN{printf \"%.2f\", $kb / $ls_kb}")"
 }
 
 for archive in "$@"; do
@@ -37,21 +49,19 @@ for archive in "$@"; do
     printf '%-12s %10s %12s %10s %10s\n' tool "wall s" "peak MiB" "× time" "× memory"
     read -r ls_s ls_kb < <(CI=true measure "$LAYERSCOPE" --ci-config "$rules" "$archive")
     printf '%-12s %10s %12s %10s %10s\n' layerscope "$ls_s" "$((ls_kb / 1024))" 1.00 1.00
-    row() {
-        local name=$1; shift
-        read -r s kb < <(measure "$@")
-        printf '%-12s %10s %12s %10s %10s\n' "$name" "$s" "$((kb / 1024))" \
-            "$(awk "BEGIN{printf \"%.2f\", $s / ($ls_s > 0 ? $ls_s : 0.01)}")" \
-            "$(awk "BEGIN{printf \"%.2f\", $kb / $ls_kb}")"
-    }
+    export CI=true
+    row "--no-verify" "$LAYERSCOPE" --no-verify --ci-config "$rules" "$archive"
+    unset CI
     if [ -n "$DIVE" ]; then
         export CI=true
         row "dive 0.13.1" "$DIVE" --source docker-archive "$archive"
         unset CI
     fi
     if [ -n "$DIVING" ]; then
+        # diving names local archives file://; a fresh HOME each run keeps its analysis cache
+        # from answering for it.
         export CI=true
-        row diving "$DIVING" "$archive"
+        row diving env HOME="$(mktemp -d)" "$DIVING" "file://$(realpath "$archive")"
         unset CI
     fi
 done

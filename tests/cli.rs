@@ -170,5 +170,9 @@ fn a_build_without_the_explorer_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let o = layerscope(dir.path()).arg(demo()).output().unwrap();
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("no interactive explorer"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("no interactive explorer"),
+        "{}",
+        stderr(&o)
+    );
 }

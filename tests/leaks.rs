@@ -127,7 +127,10 @@ fn each_secret_kind_is_found_however_a_later_layer_hid_it_and_look_alikes_are_no
     // `password=changeme`, none of which is a secret.
     let dir = tempfile::tempdir().unwrap();
     let image = testdata("secrets.oci.tar");
-    let o = layerscope(dir.path()).args(["leaks", "--json", "-", image.to_str().unwrap()]).output().unwrap();
+    let o = layerscope(dir.path())
+        .args(["leaks", "--json", "-", image.to_str().unwrap()])
+        .output()
+        .unwrap();
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let mut found: Vec<(String, String, u64, u64, String)> = v["leaks"]["secrets"]
         .as_array()
@@ -145,10 +148,22 @@ fn each_secret_kind_is_found_however_a_later_layer_hid_it_and_look_alikes_are_no
         .collect();
     found.sort();
     let expected = [
-        ("gcp-service-account", "/srv/cache/sa.json", 5, 11, "opaqueDir"),
+        (
+            "gcp-service-account",
+            "/srv/cache/sa.json",
+            5,
+            11,
+            "opaqueDir",
+        ),
         ("github-token", "/app/gh.txt", 1, 9, "deleted"),
         ("gitlab-token", "/srv/cache/glpat.sh", 7, 11, "opaqueDir"),
-        ("kubeconfig-credentials", "/root/.kube/config", 6, 12, "deleted"),
+        (
+            "kubeconfig-credentials",
+            "/root/.kube/config",
+            6,
+            12,
+            "deleted",
+        ),
         ("npm-token", "/root/.npmrc", 2, 9, "deleted"),
         ("private-key-rsa", "/srv/keys/server.key", 4, 9, "deleted"),
         ("slack-token", "/srv/cache/slack.cfg", 7, 10, "overwritten"),

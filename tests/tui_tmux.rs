@@ -117,6 +117,22 @@ fn explore_the_demo_image_in_a_real_terminal() {
     s.wait_for("-----BEGIN OPENSSH PRIVATE KEY-----");
 
     s.keys(&["Escape"]);
+    // The findings list names the layer that shipped each secret and the one that deleted it;
+    // Enter on the AWS key in /app/.env shows layer 11, whose command copied the file in.
+    s.keys(&["f"]);
+    let list = s.wait_for("Secrets: 5 (5 in hidden files)");
+    for needle in [
+        "private-key-openssh    /root/.ssh/id_ed25519:1",
+        "added in layer 10 · deleted in layer 13",
+        "aws-secret-access-key  /app/.env:4",
+        "added in layer 11 · deleted in layer 13",
+    ] {
+        assert!(list.contains(needle), "{needle}:\n{list}");
+    }
+    s.keys(&["Down", "Enter"]);
+    s.wait_until("layer 11 and /app/.env", |screen| {
+        !screen.contains("Findings (") && screen.contains(" in /app/.env")
+    });
     s.keys(&["q"]);
     let end = s.wait_for("EXITED");
     assert!(end.contains("EXITED 0"), "{end}");

@@ -12,7 +12,15 @@ fn main() {
         eprintln!("{e}");
         std::process::exit(2);
     });
-    if let Err(e) = layerscope_tui::run(f.info.clone(), &f.tree, &f.report, f.reader(), keys) {
+    let result = layerscope_tui::run(
+        f.info.clone(),
+        &f.tree,
+        &f.report,
+        f.reader(),
+        keys,
+        support::testdata_findings(),
+    );
+    if let Err(e) = result {
         eprintln!("{e}");
         std::process::exit(2);
     }

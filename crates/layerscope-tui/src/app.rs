@@ -8,6 +8,7 @@ use ratatui::layout::Rect;
 use regex::bytes::RegexBuilder;
 
 use crate::filetree::FileTree;
+use crate::findings::{Findings, FindingsView};
 use crate::keymap::{Action, Keymap};
 use crate::layout::{self, Areas};
 use crate::rows::Order;
@@ -51,6 +52,9 @@ pub struct App<'t> {
     pub(crate) viewer: Option<Viewer>,
     pub(crate) help: bool,
     pub(crate) help_scroll: usize,
+    pub(crate) findings: Findings,
+    /// Set while the findings list is open.
+    pub(crate) findings_view: Option<FindingsView>,
     pub(crate) message: Option<String>,
     pub(crate) area: Rect,
     quit: bool,
@@ -63,6 +67,7 @@ impl<'t> App<'t> {
         report: &'t WasteReport,
         content: ContentReader,
         keys: Keymap,
+        findings: Findings,
     ) -> Self {
         let files = FileTree::new(tree, &keys.settings);
         App {
@@ -81,6 +86,8 @@ impl<'t> App<'t> {
             viewer: None,
             help: false,
             help_scroll: 0,
+            findings,
+            findings_view: None,
             message: None,
             area: Rect::new(0, 0, 80, 24),
             quit: false,
@@ -239,6 +246,10 @@ impl<'t> App<'t> {
             }
             return;
         }
+        if self.findings_view.is_some() {
+            self.on_findings_key(key);
+            return;
+        }
         if self.viewer.is_some() {
             self.on_viewer_key(key);
             return;
@@ -251,6 +262,8 @@ impl<'t> App<'t> {
         } else if self.is(Action::Help, key) {
             self.help = true;
             self.help_scroll = 0;
+        } else if self.is(Action::ToggleFindings, key) {
+            self.open_findings();
         } else if self.is(Action::ToggleView, key) {
             self.focus = if self.focus == Pane::Tree {
                 Pane::Layers
@@ -487,26 +500,44 @@ impl<'t> App<'t> {
         let Some(row) = self.report.dive.inefficient.get(index) else {
             return;
         };
-        let Some(node) = self.tree.lookup(&row.path) else {
-            return;
+        if self.jump_to(&row.path, None) {
+            self.image_cursor = index;
+        }
+    }
+
+    /// Selects `layer` (by default the last layer that added `path`) and `path` in the tree,
+    /// dropping any filter that hides it. Returns whether the layer was selected; otherwise the
+    /// status bar says why.
+    pub(crate) fn jump_to(&mut self, path: &str, layer: Option<usize>) -> bool {
+        let Some(node) = self.tree.lookup(path) else {
+            self.message = Some(format!("{} is not in the image", crate::text::clean(path)));
+            return false;
         };
-        let Some(layer) = self.last_layer_adding(node) else {
-            self.message = Some(format!(
-                "{} is only ever deleted",
-                crate::text::clean(&row.path)
-            ));
-            return;
+        let layer = match layer {
+            Some(l) if l < self.tree.layers.len() => l,
+            Some(l) => {
+                self.message = Some(format!("the image has no layer {l}"));
+                return false;
+            }
+            None => {
+                let Some(l) = self.last_layer_adding(node) else {
+                    self.message =
+                        Some(format!("{} is only ever deleted", crate::text::clean(path)));
+                    return false;
+                };
+                l
+            }
         };
-        self.image_cursor = index;
         self.select_layer(layer);
         self.focus = Pane::Tree;
         let height = self.tree_height();
         if !self.files.reveal(node, height) {
             self.message = Some(format!(
                 "{} is not in layer {layer}",
-                crate::text::clean(&row.path)
+                crate::text::clean(path)
             ));
         }
+        true
     }
 
     fn last_layer_adding(&self, node: NodeId) -> Option<usize> {

@@ -8,10 +8,10 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 use crate::app::{App, Pane};
 use crate::keymap::{ACTIONS, Action};
-use crate::{panes, treeview};
+use crate::{findingsview, panes, treeview};
 
 /// Lines of the image details above the inefficient-files rows (figures, blank, header).
-pub const IMAGE_HEADER_LINES: usize = 7;
+pub const IMAGE_HEADER_LINES: usize = 8;
 
 /// Draws everything: the panes, the filter line, the status bar and any overlay.
 pub fn draw(frame: &mut Frame<'_>, app: &App<'_>) {
@@ -28,6 +28,7 @@ pub fn draw(frame: &mut Frame<'_>, app: &App<'_>) {
         filter_line(frame, app, area);
     }
     status_bar(frame, app, areas.status);
+    findingsview::overlay(frame, app, frame.area());
     if app.help {
         help(frame, app, frame.area());
     }
@@ -104,7 +105,13 @@ fn status_bar(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
     }
     let mut items: Vec<(String, &str, bool)> = Vec::new();
     let k = |a: Action| app.keys.label(a);
-    if app.viewer.is_some() {
+    if app.findings_view.is_some() {
+        items.push(("↑↓ PgUp PgDn".to_owned(), "Move", false));
+        items.push((k(Action::ViewFile), "Jump to file", false));
+        items.push(("Esc".to_owned(), "Close", false));
+        items.push((k(Action::Help), "Help", false));
+        items.push((k(Action::Quit), "Quit", false));
+    } else if app.viewer.is_some() {
         items.push(("Esc".to_owned(), "Close", false));
         items.push(("↑↓ PgUp PgDn".to_owned(), "Scroll", false));
         items.push(("←→".to_owned(), "Pan", false));
@@ -118,6 +125,7 @@ fn status_bar(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
         items.push((k(Action::ToggleView), "Switch view", false));
         items.push((k(Action::FilterFiles), "Filter", false));
         items.push((k(Action::Help), "Help", false));
+        items.push((k(Action::ToggleFindings), "Findings", false));
         match app.focus {
             Pane::Layers => {
                 items.push((
@@ -190,7 +198,7 @@ fn short_label(long: &str) -> &str {
         "Unmodified" => "Unmod",
         "Attributes" => "Attrs",
         "Hidden only" => "Hidden",
-        "Jump to path" => "Jump",
+        "Jump to path" | "Jump to file" => "Jump",
         "Clear filter" => "Clear",
         other => other,
     }

@@ -2,7 +2,8 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-/// Everything a key can do. The names in [`ACTIONS`] are dive's `keybinding.*` config keys.
+/// Everything a key can do. The names in [`ACTIONS`] are dive's `keybinding.*` config keys,
+/// except `toggle-findings`: layerscope's own, which dive skips in a config file both read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     Quit,
@@ -29,6 +30,7 @@ pub enum Action {
     ToggleWrapTree,
     ViewFile,
     ToggleHiddenFiles,
+    ToggleFindings,
     Help,
 }
 
@@ -55,7 +57,7 @@ const fn info(
 }
 
 /// Every binding in the order the help overlay lists them.
-pub const ACTIONS: [ActionInfo; 25] = [
+pub const ACTIONS: [ActionInfo; 26] = [
     info(Action::Quit, "quit", "ctrl+c,q", "Quit"),
     info(
         Action::ToggleView,
@@ -174,6 +176,12 @@ pub const ACTIONS: [ActionInfo; 25] = [
         "toggle-hidden-files",
         "ctrl+h",
         "Tree: only what later layers hid",
+    ),
+    info(
+        Action::ToggleFindings,
+        "toggle-findings",
+        "f",
+        "Secrets and image hygiene; Enter jumps to the file",
     ),
     info(Action::Help, "help", "?", "Show/hide this help"),
 ];

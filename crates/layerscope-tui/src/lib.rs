@@ -9,6 +9,8 @@ mod config;
 mod content;
 mod draw;
 mod filetree;
+mod findings;
+mod findingsview;
 mod keymap;
 mod layout;
 mod mouse;
@@ -27,6 +29,7 @@ use layerscope_waste::WasteReport;
 pub use app::{App, Pane};
 pub use config::{ConfigDirs, ConfigError, load_keymap, load_keymap_from};
 pub use draw::draw;
+pub use findings::{Finding, Findings, HiddenBy};
 pub use keymap::{Action, Key, Keymap};
 pub use snapshot::Mark;
 pub use terminal::TuiError;
@@ -63,7 +66,8 @@ pub fn run(
     report: &WasteReport,
     content: ContentReader,
     keys: Keymap,
+    findings: Findings,
 ) -> Result<(), TuiError> {
-    let mut app = App::new(image, tree, report, content, keys);
+    let mut app = App::new(image, tree, report, content, keys, findings);
     terminal::run_app(&mut app)
 }

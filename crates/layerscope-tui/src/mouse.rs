@@ -28,6 +28,13 @@ impl App<'_> {
             self.help = false;
             return;
         }
+        if self.findings_view.is_some() {
+            // The list covers the panes; only the wheel means something over it.
+            if let Some(delta) = wheel {
+                self.move_finding(delta);
+            }
+            return;
+        }
         if let Some(v) = &mut self.viewer {
             if pane == Pane::Tree {
                 if let Some(delta) = wheel {

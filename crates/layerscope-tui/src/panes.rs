@@ -213,6 +213,14 @@ pub fn image_details(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
             "Reclaimable (hidden) bytes: ",
             bytes(app.report.reclaimable.bytes),
         ),
+        figure(
+            "Secrets: ",
+            format!(
+                "{} ({} hidden)",
+                app.findings.secrets.len(),
+                app.findings.hidden_secrets()
+            ),
+        ),
         Line::raw(""),
         Line::styled(table_row("Count", "Total Space", "Path"), bold),
     ];

@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use layerscope_tree::{EntryKind, ImageTree, LayerScan, RawEntry};
-use layerscope_tui::{App, ContentReader, ImageInfo, Keymap, LayerInfo};
+use layerscope_tui::{App, ContentReader, Findings, ImageInfo, Keymap, LayerInfo};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
 fn entry(path: String, kind: EntryKind, size: u64, hash: u64) -> RawEntry {
@@ -104,7 +104,8 @@ fn million_versions() {
     };
     let reader: ContentReader = Box::new(|_, _, _| Err("none".into()));
     let start = Instant::now();
-    let mut app = App::new(info, &tree, &report, reader, Keymap::default());
+    let (keys, findings) = (Keymap::default(), Findings::default());
+    let mut app = App::new(info, &tree, &report, reader, keys, findings);
     app.resize(160, 48);
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).unwrap();
     terminal.draw(|f| layerscope_tui::draw(f, &app)).unwrap();

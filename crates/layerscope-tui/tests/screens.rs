@@ -72,3 +72,13 @@ fn details_scrolled_and_aggregated() {
         press(app, &["end", "ctrl+a", "right", "down"]);
     });
 }
+
+#[test]
+fn findings_list() {
+    screens("findings", |app| press(app, &["f", "down", "down"]));
+}
+
+#[test]
+fn findings_list_scrolled_to_hygiene() {
+    screens("findings_hygiene", |app| press(app, &["f", "end"]));
+}

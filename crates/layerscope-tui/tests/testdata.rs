@@ -85,5 +85,7 @@ fn demo_screens() {
         press(&mut app, &["ctrl+f"]);
         type_text(&mut app, "conf");
         insta::assert_snapshot!(format!("demo_filter_{w}x{h}"), render(&app, w, h));
+        press(&mut app, &["esc", "f"]);
+        insta::assert_snapshot!(format!("demo_findings_{w}x{h}"), render(&app, w, h));
     }
 }

@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 
 use layerscope_tree::{ImageTree, NoInspector, TarLimits, scan_layer};
-use layerscope_tui::{App, ContentReader, ImageInfo, Keymap, LayerInfo, draw};
+use layerscope_tui::{
+    App, ContentReader, Finding, Findings, HiddenBy, ImageInfo, Keymap, LayerInfo, draw,
+};
 use layerscope_waste::WasteReport;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -75,6 +77,7 @@ pub struct Fixture {
     pub report: WasteReport,
     pub tars: Vec<Vec<u8>>,
     pub info: ImageInfo,
+    pub findings: Findings,
 }
 
 impl Fixture {
@@ -105,6 +108,7 @@ impl Fixture {
             report,
             tars,
             info,
+            findings: Findings::default(),
         }
     }
 
@@ -173,6 +177,7 @@ impl Fixture {
             report,
             tars,
             info,
+            findings: testdata_findings(),
         }
     }
 
@@ -194,6 +199,7 @@ impl Fixture {
             &self.report,
             self.reader(),
             keys,
+            self.findings.clone(),
         );
         app.resize(width, height);
         app
@@ -201,6 +207,145 @@ impl Fixture {
 
     pub fn app(&self) -> App<'_> {
         self.app_with(Keymap::default(), 160, 48)
+    }
+}
+
+fn secret(
+    severity: &str,
+    rule: &str,
+    path: &str,
+    line: u32,
+    layer: usize,
+    detail: &str,
+) -> Finding {
+    Finding {
+        severity: severity.to_owned(),
+        rule: rule.to_owned(),
+        path: Some(path.to_owned()),
+        line: (line > 0).then_some(line),
+        layer: Some(layer),
+        detail: detail.to_owned(),
+        hidden_by: Some(HiddenBy {
+            layer: 13,
+            how: "deleted".to_owned(),
+        }),
+        fix: None,
+    }
+}
+
+fn check(severity: &str, id: &str, message: &str, fix: &str, path: Option<&str>) -> Finding {
+    Finding {
+        severity: severity.to_owned(),
+        rule: id.to_owned(),
+        path: path.map(str::to_owned),
+        detail: message.to_owned(),
+        fix: Some(fix.to_owned()),
+        ..Finding::default()
+    }
+}
+
+const ROOT_MESSAGE: &str = "the config sets no USER, so processes run as root";
+const ROOT_FIX: &str = "add `USER <non-zero uid>` after the steps that need root";
+
+/// What `layerscope leaks testdata/demo.tar` reports, written out: the explorer does not
+/// depend on the leak analysis, the binary converts its report.
+pub fn testdata_findings() -> Findings {
+    Findings {
+        secrets: vec![
+            secret(
+                "critical",
+                "private-key-openssh",
+                "/root/.ssh/id_ed25519",
+                1,
+                10,
+                "-----BEGIN OPENSSH PRIVATE KEY----- …",
+            ),
+            secret(
+                "critical",
+                "aws-secret-access-key",
+                "/app/.env",
+                4,
+                11,
+                "AWS_SECRET_ACCESS_KEY=wJal****************EKEY",
+            ),
+            secret(
+                "high",
+                "ssh-private-key-file",
+                "/root/.ssh/id_ed25519",
+                0,
+                10,
+                "(SSH private key file, by name)",
+            ),
+            secret(
+                "high",
+                "aws-access-key-id",
+                "/app/.env",
+                3,
+                11,
+                "AKIA************MPLE",
+            ),
+            secret("medium", "dotenv-file", "/app/.env", 2, 11, "APP_ENV= …"),
+        ],
+        hygiene: vec![
+            check("high", "LS-H001", ROOT_MESSAGE, ROOT_FIX, None),
+            check(
+                "low",
+                "LS-H004",
+                "the image config has no HEALTHCHECK",
+                "add a HEALTHCHECK instruction (or `HEALTHCHECK NONE` to opt out on purpose)",
+                None,
+            ),
+        ],
+    }
+}
+
+/// Findings for the hand-made image, with a hostile escape sequence in one message and a
+/// hygiene finding about a file.
+pub fn demo_findings() -> Findings {
+    Findings {
+        secrets: vec![
+            secret(
+                "critical",
+                "private-key-openssh",
+                "/root/.ssh/id_ed25519",
+                1,
+                10,
+                "-----BEGIN OPENSSH PRIVATE KEY----- …",
+            ),
+            secret(
+                "high",
+                "ssh-private-key-file",
+                "/root/.ssh/id_ed25519",
+                0,
+                10,
+                "(SSH private key file, by name)",
+            ),
+            secret(
+                "high",
+                "aws-access-key-id",
+                "/app/.env",
+                1,
+                11,
+                "AKIA************MPLE",
+            ),
+        ],
+        hygiene: vec![
+            check("high", "LS-H001", ROOT_MESSAGE, ROOT_FIX, None),
+            check(
+                "medium",
+                "LS-H003",
+                "history: ENV API_TOKEN=\u{1b}[2Jab12****\u{1b}]0;pwned\u{7}",
+                "use `RUN --mount=type=secret`; ARG and ENV values are recorded in the image history",
+                None,
+            ),
+            check(
+                "medium",
+                "LS-H007",
+                "/app/cache is world-writable",
+                "`chmod o-w` it, or give a shared directory the sticky bit (`chmod +t`)",
+                Some("/app/cache"),
+            ),
+        ],
     }
 }
 
@@ -226,7 +371,7 @@ pub fn demo() -> Fixture {
     let report: Vec<u8> = (0..5_000u32).map(|i| (i * 7 % 251) as u8).collect();
     let busybox: &'static [u8] = Box::leak(busybox.into_boxed_slice());
     let report: &'static [u8] = Box::leak(report.into_boxed_slice());
-    Fixture::new(&[
+    let mut fixture = Fixture::new(&[
         ("ADD busybox-rootfs.tar /", vec![
             E::Dir("bin/", 0o755),
             E::File("bin/busybox", busybox, 0o755),
@@ -285,7 +430,9 @@ pub fn demo() -> Fixture {
             E::File("root/.ssh/.wh.id_ed25519", b"", 0o644),
             E::File("app/.wh..env", b"", 0o644),
         ]),
-    ])
+    ]);
+    fixture.findings = demo_findings();
+    fixture
 }
 
 /// A key as dive's config writes it: `ctrl+a`, `down`, `q`, `space`.

@@ -1,5 +1,5 @@
 //! Key latency on a generated image with a million file versions across 20 layers.
-//! Run with `cargo test --release -p layerscope-tui --test perf -- --ignored --nocapture`.
+//! Run with `cargo bench -p layerscope-tui --bench keys`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -78,9 +78,7 @@ fn timed(app: &mut App<'_>, label: &str, event: &Event) -> f64 {
     ms
 }
 
-#[test]
-#[ignore = "a benchmark; run in release"]
-fn million_versions() {
+fn main() {
     let t = Instant::now();
     let tree = big_image(20, 50_000);
     println!(

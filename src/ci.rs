@@ -3,7 +3,11 @@
 use std::io::Write;
 
 use anyhow::{Context, Result};
-use layerscope_ci::{Evaluation, ImageSummary, LayerSummary, RuleName, Rules, evaluate};
+use std::path::Path;
+
+use layerscope_ci::{
+    ConfigOrigin, Evaluation, ImageSummary, LayerSummary, RuleName, Rules, evaluate,
+};
 use layerscope_leaks::{LeakReport, LeakRuleResult, RuleStatus};
 use layerscope_waste::WasteReport;
 
@@ -31,9 +35,34 @@ pub fn summary(opened: &Opened) -> ImageSummary {
     }
 }
 
-fn rules(args: &RunArgs) -> Result<(Rules, layerscope_ci::ConfigOrigin)> {
-    let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let (mut rules, origin) = Rules::load(args.ci_config.as_deref(), &cwd)?;
+/// The rules file of this run (`--ci-config`, or `.dive-ci` here), read once: dive's rules and
+/// the leak rules both come from it.
+pub struct RulesFile {
+    pub origin: ConfigOrigin,
+    pub text: Option<String>,
+}
+
+impl RulesFile {
+    pub fn read(args: &RunArgs) -> Result<Self> {
+        let cwd = std::env::current_dir().context("cannot read the current directory")?;
+        let (origin, text) = layerscope_ci::read_config(args.ci_config.as_deref(), &cwd)?;
+        Ok(RulesFile { origin, text })
+    }
+
+    /// The file's path and text, when there is a file.
+    pub fn contents(&self) -> Option<(&Path, &str)> {
+        match (&self.origin, &self.text) {
+            (ConfigOrigin::File(path), Some(text)) => Some((path, text)),
+            _ => None,
+        }
+    }
+}
+
+fn rules(args: &RunArgs, file: &RulesFile) -> Result<Rules> {
+    let mut rules = match file.contents() {
+        Some((path, text)) => Rules::from_yaml(text, path)?,
+        None => Rules::default(),
+    };
     for (rule, value) in [
         (RuleName::LowestEfficiency, &args.lowest_efficiency),
         (RuleName::HighestWastedBytes, &args.highest_wasted_bytes),
@@ -46,7 +75,7 @@ fn rules(args: &RunArgs) -> Result<(Rules, layerscope_ci::ConfigOrigin)> {
             rules.override_with(rule, value)?;
         }
     }
-    Ok((rules, origin))
+    Ok(rules)
 }
 
 /// What the leak analysis adds to a CI run.
@@ -57,8 +86,15 @@ pub struct Leaks<'a> {
 
 /// Evaluates the rules and prints dive's report, then the leak section; the exit says whether
 /// every rule, dive's and the leak rules, passed.
-pub fn run(args: &RunArgs, opened: &Opened, report: &WasteReport, leaks: &Leaks) -> Result<Exit> {
-    let (rules, origin) = rules(args)?;
+pub fn run(
+    args: &RunArgs,
+    file: &RulesFile,
+    opened: &Opened,
+    report: &WasteReport,
+    leaks: &Leaks,
+) -> Result<Exit> {
+    let rules = rules(args, file)?;
+    let origin = &file.origin;
     let eval = evaluate(&rules, &report.dive);
     let image = summary(opened);
     let json_to_stdout = args.json.as_deref() == Some("-");
@@ -68,7 +104,7 @@ pub fn run(args: &RunArgs, opened: &Opened, report: &WasteReport, leaks: &Leaks)
     if !json_to_stdout {
         let color = output::color_stdout();
         // dive's report first and unchanged, so scripts that read dive's output read this.
-        let mut text = layerscope_ci::render_text(&image, report, &eval, &origin, color);
+        let mut text = layerscope_ci::render_text(&image, report, &eval, origin, color);
         text.push_str(&crate::leaks::ci_section(
             leaks.report,
             leaks.results,
@@ -90,11 +126,12 @@ pub fn run(args: &RunArgs, opened: &Opened, report: &WasteReport, leaks: &Leaks)
 /// `--json` outside CI mode: the report with rule results, no text, exit 0 (as dive's `--json`).
 pub fn json_only(
     args: &RunArgs,
+    file: &RulesFile,
     opened: &Opened,
     report: &WasteReport,
     leaks: &Leaks,
 ) -> Result<Exit> {
-    let (rules, _) = rules(args)?;
+    let rules = rules(args, file)?;
     let eval = evaluate(&rules, &report.dive);
     let target = args.json.as_deref().unwrap_or("-");
     write_json(target, &summary(opened), report, &eval, leaks)?;

@@ -1,30 +1,25 @@
 //! What ships but nobody sees: the secret scan's setup, the leak report, and `layerscope leaks`.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use layerscope_leaks::{
     HygieneInput, LeakConfig, LeakInput, LeakReport, LeakRuleResult, RuleStatus, SecretScanner,
     evaluate_leak_rules,
 };
 use layerscope_waste::{HiddenVersion, hidden_versions};
 
+use crate::ci::RulesFile;
 use crate::cli::RunArgs;
 use crate::load::Opened;
 use crate::output::{self, Exit};
 
 /// The leak settings live in the same rules file as dive's rules.
-pub fn config(args: &RunArgs) -> Result<LeakConfig> {
-    let path: PathBuf = match &args.ci_config {
-        Some(p) => p.clone(),
-        None if Path::new(layerscope_ci::DEFAULT_CONFIG_FILE).is_file() => {
-            PathBuf::from(layerscope_ci::DEFAULT_CONFIG_FILE)
-        }
-        None => return Ok(LeakConfig::default()),
-    };
-    let text = std::fs::read_to_string(&path).with_context(|| format!("{}", path.display()))?;
-    Ok(LeakConfig::from_dive_ci(&text, &path)?)
+pub fn config(file: &RulesFile) -> Result<LeakConfig> {
+    Ok(match file.contents() {
+        Some((path, text)) => LeakConfig::from_dive_ci(text, path)?,
+        None => LeakConfig::default(),
+    })
 }
 
 pub fn scanner(config: &LeakConfig) -> Result<SecretScanner> {

@@ -51,7 +51,8 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         );
     };
     // File contents are scanned for secrets while the layers stream past, in the one pass.
-    let leak_config = leaks::config(&args)?;
+    let rules_file = ci::RulesFile::read(&args)?;
+    let leak_config = leaks::config(&rules_file)?;
     let scanner = leaks::scanner(&leak_config)?;
     let scan_contents = (!args.no_secret_scan).then_some(&scanner);
     let opened = load::open(&input, &args.source, scan_contents)
@@ -71,9 +72,9 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         results: &leak_results,
     };
     if mode == Mode::Json {
-        return ci::json_only(&args, &opened, &report, &leak_view);
+        return ci::json_only(&args, &rules_file, &opened, &report, &leak_view);
     }
-    ci::run(&args, &opened, &report, &leak_view)
+    ci::run(&args, &rules_file, &opened, &report, &leak_view)
 }
 
 /// What this run does.

@@ -26,20 +26,31 @@ pub enum ConfigOrigin {
     File(PathBuf),
 }
 
+/// Reads the rules file of a run once: `path` if given (an error if it does not exist), else
+/// `.dive-ci` in `cwd` if it exists. Its text serves dive's rules and any other section a
+/// caller reads from the same file.
+pub fn read_config(
+    explicit: Option<&Path>,
+    cwd: &Path,
+) -> Result<(ConfigOrigin, Option<String>), CiError> {
+    let shown = explicit.unwrap_or(Path::new(DEFAULT_CONFIG_FILE));
+    match read_limited(&cwd.join(shown), shown) {
+        Ok(text) => Ok((ConfigOrigin::File(shown.to_path_buf()), Some(text))),
+        Err(CiError::ConfigNotFound { .. }) if explicit.is_none() => Ok((ConfigOrigin::Default, None)),
+        Err(error) => Err(error),
+    }
+}
+
 impl Rules {
     /// Reads `path` if given (an error if it does not exist), else `.dive-ci` in `cwd` if it
     /// exists, else defaults. A relative `path` is taken from `cwd`; messages show it as given.
     pub fn load(explicit: Option<&Path>, cwd: &Path) -> Result<(Rules, ConfigOrigin), CiError> {
-        let shown = explicit.unwrap_or(Path::new(DEFAULT_CONFIG_FILE));
-        let text = match read_limited(&cwd.join(shown), shown) {
-            Ok(text) => text,
-            Err(CiError::ConfigNotFound { .. }) if explicit.is_none() => {
-                return Ok((Rules::default(), ConfigOrigin::Default));
-            }
-            Err(error) => return Err(error),
+        let (origin, text) = read_config(explicit, cwd)?;
+        let rules = match (&origin, text) {
+            (ConfigOrigin::File(shown), Some(text)) => Rules::from_yaml(&text, shown)?,
+            _ => Rules::default(),
         };
-        let rules = Rules::from_yaml(&text, shown)?;
-        Ok((rules, ConfigOrigin::File(shown.to_path_buf())))
+        Ok((rules, origin))
     }
 
     /// Parses a CI config. `path` only names the file in error messages.

@@ -21,7 +21,7 @@ mod rule;
 mod text;
 pub mod yaml;
 
-pub use config::{ConfigOrigin, DEFAULT_CONFIG_FILE, MAX_CONFIG_BYTES};
+pub use config::{ConfigOrigin, DEFAULT_CONFIG_FILE, MAX_CONFIG_BYTES, read_config};
 pub use error::{CiError, Setting};
 pub use evaluation::{Evaluation, Measure, RuleResult, Status, evaluate};
 pub use image::{ImageSummary, LayerSummary};

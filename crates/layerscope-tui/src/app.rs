@@ -423,10 +423,11 @@ impl<'t> App<'t> {
                 self.apply_filter();
             }
             KeyCode::Char(c) if plain => {
-                if let Some(f) = &mut self.filter {
-                    if f.text.chars().count() < FILTER_MAX && !c.is_control() {
-                        f.text.push(c);
-                    }
+                if let Some(f) = &mut self.filter
+                    && f.text.chars().count() < FILTER_MAX
+                    && !c.is_control()
+                {
+                    f.text.push(c);
                 }
                 self.apply_filter();
             }

@@ -8,7 +8,7 @@ use layerscope_waste::{HideKind, hidden_versions};
 use regex::bytes::Regex;
 
 use crate::keymap::{Hidden, Settings};
-use crate::rows::{self, Criteria, NameOrder, Order, PathIndex, Row, Visible};
+use crate::rows::{self, Criteria, NameOrder, Order, PathIndex, Row, Scratch, Visible};
 use crate::snapshot::{Snapshot, Stacks};
 
 /// For each version, the layer that hid it and how; built on first use.
@@ -43,6 +43,14 @@ impl HiddenIndex {
     }
 }
 
+/// The rows not on screen: in name order while the screen is sorted by size, so sorting back
+/// is a swap; else stale, kept only for their memory.
+#[derive(Default)]
+struct Spare {
+    rows: Vec<Row>,
+    named: bool,
+}
+
 pub struct FileTree<'t> {
     tree: &'t ImageTree,
     stacks: Stacks<'t>,
@@ -51,6 +59,8 @@ pub struct FileTree<'t> {
     paths: Option<PathIndex>,
     pub snapshot: Snapshot<'t>,
     pub rows: Vec<Row>,
+    spare: Spare,
+    scratch: Scratch,
     pub visible: Visible,
     /// Index into `visible.shown`.
     pub cursor: usize,
@@ -72,7 +82,7 @@ impl<'t> FileTree<'t> {
         let mut stacks = Stacks::new(tree);
         // One replay of every layer up front leaves checkpoints, so no later jump between
         // layers replays more than a few.
-        stacks.at(tree.layers.len().saturating_sub(1));
+        stacks.at(tree.layers.len().saturating_sub(1), &[]);
         let snapshot = Snapshot::build(tree, &mut stacks, 0, settings.aggregated);
         let mut ft = FileTree {
             tree,
@@ -81,6 +91,8 @@ impl<'t> FileTree<'t> {
             paths: None,
             snapshot,
             rows: Vec::new(),
+            spare: Spare::default(),
+            scratch: Scratch::default(),
             visible: Visible::default(),
             cursor: 0,
             offset: 0,
@@ -110,34 +122,61 @@ impl<'t> FileTree<'t> {
         if layer == self.snapshot.layer && aggregated == self.snapshot.aggregated {
             return;
         }
-        self.snapshot = Snapshot::build(self.tree, &mut self.stacks, layer, aggregated);
+        self.snapshot
+            .rebuild(self.tree, &mut self.stacks, layer, aggregated);
         self.rebuild_rows();
     }
 
     /// Builds what the filter scans, so that the first keystroke is as quick as the rest.
     pub fn prepare_filter(&mut self) {
         if self.paths.is_none() {
-            self.paths = Some(PathIndex::new(self.tree, &self.names));
+            self.paths = Some(PathIndex::new(self.tree));
         }
     }
 
     pub fn toggle_order(&mut self) {
-        self.order = match self.order {
-            Order::Name => Order::Size,
-            Order::Size => Order::Name,
-        };
-        self.rebuild_rows();
+        let keep = self.selected_node();
+        match self.order {
+            Order::Name => {
+                self.order = Order::Size;
+                rows::by_size(&self.rows, &mut self.spare.rows, &mut self.scratch);
+                self.spare.named = true;
+            }
+            Order::Size => {
+                self.order = Order::Name;
+                if !self.spare.named {
+                    rows::build(
+                        self.tree,
+                        &self.names,
+                        &self.snapshot,
+                        &mut self.spare.rows,
+                        &mut self.scratch,
+                    );
+                }
+                self.spare.named = false;
+            }
+        }
+        std::mem::swap(&mut self.rows, &mut self.spare.rows);
+        self.refresh_keeping(keep);
     }
 
     fn rebuild_rows(&mut self) {
         let keep = self.selected_node();
-        self.rows = rows::build(
+        // The rows just replaced are the buffer for the next layout.
+        rows::build(
             self.tree,
             &self.names,
             &self.snapshot,
-            self.order,
-            self.rows.len(),
+            &mut self.spare.rows,
+            &mut self.scratch,
         );
+        if self.order == Order::Size {
+            rows::by_size(&self.spare.rows, &mut self.rows, &mut self.scratch);
+            self.spare.named = true;
+        } else {
+            std::mem::swap(&mut self.rows, &mut self.spare.rows);
+            self.spare.named = false;
+        }
         self.refresh_keeping(keep);
     }
 
@@ -166,15 +205,21 @@ impl<'t> FileTree<'t> {
         } else {
             None
         };
+        // Read by node rather than row by row: rows come in name order, which would scatter
+        // every lookup across the snapshot and the index.
         let snapshot = &self.snapshot;
-        let only_fn =
-            hidden.map(|h| move |n: NodeId| snapshot.entry(n).is_some_and(|r| h.get(r).is_some()));
+        let kept: Option<Vec<bool>> = hidden.map(|h| {
+            (0..self.tree.node_count() as NodeId)
+                .map(|n| snapshot.entry(n).is_some_and(|r| h.get(r).is_some()))
+                .collect()
+        });
+        let only_fn = kept.as_ref().map(|k| move |n: NodeId| k[n as usize]);
         let only: Option<&dyn Fn(NodeId) -> bool> =
             only_fn.as_ref().map(|f| f as &dyn Fn(NodeId) -> bool);
         let matched = self.filter.as_ref().map(|re| {
-            let (tree, names) = (self.tree, &self.names);
+            let tree = self.tree;
             self.paths
-                .get_or_insert_with(|| PathIndex::new(tree, names))
+                .get_or_insert_with(|| PathIndex::new(tree))
                 .matches(re)
         });
         let criteria = Criteria {
@@ -247,11 +292,11 @@ impl<'t> FileTree<'t> {
     }
 
     pub fn toggle_collapse(&mut self) {
-        if let Some(row) = self.selected().copied() {
-            if row.is_dir {
-                self.flipped[row.node as usize] ^= true;
-                self.refresh();
-            }
+        if let Some(row) = self.selected().copied()
+            && row.is_dir
+        {
+            self.flipped[row.node as usize] ^= true;
+            self.refresh();
         }
     }
 
@@ -261,27 +306,28 @@ impl<'t> FileTree<'t> {
         self.flipped.fill(false);
         // The cursor stays on its directory, or the top-level directory it was inside.
         let mut keep = self.selected_node();
-        if self.collapse_default {
-            if let Some(n) = keep {
-                keep = Some(
-                    self.tree
-                        .ancestors(n)
-                        .filter(|&a| a != layerscope_tree::ROOT)
-                        .last()
-                        .unwrap_or(n),
-                );
-            }
+        if self.collapse_default
+            && let Some(n) = keep
+        {
+            keep = Some(
+                self.tree
+                    .ancestors(n)
+                    .filter(|&a| a != layerscope_tree::ROOT)
+                    .last()
+                    .unwrap_or(n),
+            );
         }
         self.refresh_keeping(keep);
     }
 
     /// dive's `right` in the tree: opens a collapsed directory.
     pub fn expand(&mut self) {
-        if let Some(row) = self.selected().copied() {
-            if row.is_dir && self.is_collapsed(row.node) {
-                self.flipped[row.node as usize] ^= true;
-                self.refresh();
-            }
+        if let Some(row) = self.selected().copied()
+            && row.is_dir
+            && self.is_collapsed(row.node)
+        {
+            self.flipped[row.node as usize] ^= true;
+            self.refresh();
         }
     }
 

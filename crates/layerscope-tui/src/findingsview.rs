@@ -295,10 +295,10 @@ pub fn overlay(frame: &mut Frame<'_>, app: &App<'_>, screen: Rect) {
             // The marker shows the selection where colours do not (a screen capture, a
             // monochrome terminal); the finding's first line holds the marker column.
             if !marked && row.item.is_some() {
-                if let Some(first) = line.spans.first_mut() {
-                    if first.content == "  " {
-                        first.content = "> ".into();
-                    }
+                if let Some(first) = line.spans.first_mut()
+                    && first.content == "  "
+                {
+                    first.content = "> ".into();
                 }
                 marked = true;
             }

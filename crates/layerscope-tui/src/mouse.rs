@@ -35,13 +35,13 @@ impl App<'_> {
             }
             return;
         }
-        if let Some(v) = &mut self.viewer {
-            if pane == Pane::Tree {
-                if let Some(delta) = wheel {
-                    v.scroll(delta * 3, layout::body_height(rect, 0));
-                }
-                return;
+        if let Some(v) = &mut self.viewer
+            && pane == Pane::Tree
+        {
+            if let Some(delta) = wheel {
+                v.scroll(delta * 3, layout::body_height(rect, 0));
             }
+            return;
         }
         if let Some(delta) = wheel {
             match pane {
@@ -90,10 +90,10 @@ impl App<'_> {
             }
             Pane::ImageDetails if line >= 1 => {
                 let content = self.image_offset + line - 1;
-                if let Some(index) = content.checked_sub(crate::draw::IMAGE_HEADER_LINES) {
-                    if index < self.report.dive.inefficient.len() {
-                        self.image_cursor = index;
-                    }
+                if let Some(index) = content.checked_sub(crate::draw::IMAGE_HEADER_LINES)
+                    && index < self.report.dive.inefficient.len()
+                {
+                    self.image_cursor = index;
                 }
             }
             _ => {}

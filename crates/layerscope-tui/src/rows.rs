@@ -14,8 +14,6 @@ pub const NO_ROW: u32 = u32::MAX;
 #[derive(Debug, Clone, Copy)]
 pub struct Row {
     pub node: NodeId,
-    /// The path's place in the [`NameOrder`], which keys the filter's matches.
-    pub pos: u32,
     pub parent: u32,
     /// One past the last row of this row's subtree.
     pub end: u32,
@@ -114,17 +112,28 @@ impl NameOrder {
     }
 }
 
-/// Lays out every shown path of the snapshot.
+/// Memory reused from one layout to the next: the row lists are large, and fresh pages for
+/// them cost more than filling them.
+#[derive(Default)]
+pub struct Scratch {
+    /// Directories' children while they are sorted.
+    kids: Vec<usize>,
+    pending: Vec<(usize, u32)>,
+    parents: Vec<u32>,
+}
+
+/// Lays out every shown path of the snapshot in name order into `rows`.
 pub fn build(
     tree: &ImageTree,
     names: &NameOrder,
     snap: &Snapshot<'_>,
-    order: Order,
-    capacity: usize,
-) -> Vec<Row> {
-    let mut rows = Vec::with_capacity(capacity);
+    rows: &mut Vec<Row>,
+    scratch: &mut Scratch,
+) {
+    rows.clear();
     // The row of the nearest shown ancestor at each depth; a shown path's parent is always shown.
-    let mut parents: Vec<u32> = Vec::new();
+    let parents = &mut scratch.parents;
+    parents.clear();
     let mut i = 0;
     while i < names.nodes.len() {
         let node = names.nodes[i];
@@ -152,7 +161,6 @@ pub fn build(
         let index = rows.len() as u32;
         rows.push(Row {
             node,
-            pos: i as u32,
             parent: parents.last().copied().unwrap_or(NO_ROW),
             end: index + 1,
             mark: snap.marks[node as usize],
@@ -162,42 +170,35 @@ pub fn build(
         parents.push(index);
         i += 1;
     }
-    finish(&mut rows);
-    match order {
-        Order::Name => rows,
-        Order::Size => by_size(&rows),
-    }
+    finish(rows);
 }
 
-/// Fills in subtree ends and directory sizes; children always follow their parent.
+/// Fills in subtree ends and directory sizes; children always follow their parent. A removed
+/// directory counts everything below it, which is all removed; any other counts only what is
+/// not removed. Directories' own sizes start at zero.
 fn finish(rows: &mut [Row]) {
-    let mut live: Vec<u64> = rows
-        .iter()
-        .map(|r| if r.mark == Mark::Removed { 0 } else { r.size })
-        .collect();
-    let mut all: Vec<u64> = rows.iter().map(|r| r.size).collect();
     for i in (0..rows.len()).rev() {
         let r = rows[i];
-        if r.is_dir {
-            rows[i].size = if r.mark == Mark::Removed {
-                all[i]
-            } else {
-                live[i]
-            };
-        }
         if r.parent != NO_ROW {
-            let p = r.parent as usize;
-            live[p] += live[i];
-            all[p] += all[i];
-            rows[p].end = rows[p].end.max(rows[i].end);
+            let p = &mut rows[r.parent as usize];
+            if p.is_dir && (p.mark == Mark::Removed || r.mark != Mark::Removed) {
+                p.size += r.size;
+            }
+            p.end = p.end.max(r.end);
         }
     }
 }
 
-/// Re-emits the rows with each directory's children largest first.
-fn by_size(rows: &[Row]) -> Vec<Row> {
-    let children = |first: usize, end: usize| {
-        let mut kids = Vec::new();
+/// Re-emits name-ordered `rows` into `out` with each directory's children largest first.
+pub fn by_size(rows: &[Row], out: &mut Vec<Row>, scratch: &mut Scratch) {
+    let Scratch { kids, pending, .. } = scratch;
+    // Pushes the children of the rows `first..end` onto `pending` so the largest pops first.
+    let push_children = |first: usize,
+                         end: usize,
+                         parent: u32,
+                         kids: &mut Vec<usize>,
+                         pending: &mut Vec<(usize, u32)>| {
+        kids.clear();
         let mut c = first;
         while c < end {
             kids.push(c);
@@ -205,22 +206,18 @@ fn by_size(rows: &[Row]) -> Vec<Row> {
         }
         // Stable, so equal sizes keep the name order they were built in.
         kids.sort_by(|&a, &b| rows[b].size.cmp(&rows[a].size));
-        kids
+        pending.extend(kids.iter().rev().map(|&c| (c, parent)));
     };
-    let mut out = Vec::with_capacity(rows.len());
-    let mut pending: Vec<(usize, u32)> = children(0, rows.len())
-        .into_iter()
-        .rev()
-        .map(|c| (c, NO_ROW))
-        .collect();
+    out.clear();
+    pending.clear();
+    push_children(0, rows.len(), NO_ROW, kids, pending);
     while let Some((old, parent)) = pending.pop() {
         let index = out.len() as u32;
         let mut row = rows[old];
         row.parent = parent;
         row.end = index + 1;
         out.push(row);
-        let kids = children(old + 1, rows[old].end as usize);
-        pending.extend(kids.into_iter().rev().map(|c| (c, index)));
+        push_children(old + 1, rows[old].end as usize, index, kids, pending);
     }
     for i in (0..out.len()).rev() {
         if out[i].parent != NO_ROW {
@@ -228,12 +225,11 @@ fn by_size(rows: &[Row]) -> Vec<Row> {
             out[p].end = out[p].end.max(out[i].end);
         }
     }
-    out
 }
 
 /// What decides whether a row is visible, apart from collapsing.
 pub struct Criteria<'a> {
-    /// Per [`NameOrder`] position, whether the path filter matches it.
+    /// Per node, whether the path filter matches it.
     pub matched: Option<&'a [bool]>,
     pub hide: Hidden,
     /// Keeps only the paths this says yes to (versions a later layer hid).
@@ -288,7 +284,7 @@ impl Visible {
         if !criteria.is_trivial() {
             for (i, row) in rows.iter().enumerate() {
                 let pass = !criteria.hides(row.mark)
-                    && criteria.matched.is_none_or(|m| m[row.pos as usize])
+                    && criteria.matched.is_none_or(|m| m[row.node as usize])
                     && criteria.only.is_none_or(|only| only(row.node));
                 if pass {
                     let mut at = i as u32;
@@ -325,39 +321,53 @@ impl Visible {
     }
 }
 
-/// The full path of every path in the image, one per line in name order, so a filter is one
-/// regex scan over one string rather than a regex call per row. Built once, on first use, and
-/// valid for every layer.
+/// The full path of every path in the image, one per line by node, so a filter is one regex
+/// scan over one string rather than a regex call per row. Built once, on first use, and valid
+/// for every layer.
 pub struct PathIndex {
     text: Vec<u8>,
-    /// Where each position's line starts; one extra entry marks the end.
+    /// Where each node's line starts; one extra entry marks the end.
     starts: Vec<usize>,
 }
 
 impl PathIndex {
-    pub fn new(tree: &ImageTree, names: &NameOrder) -> Self {
-        let mut text = Vec::new();
-        let mut starts = Vec::with_capacity(names.nodes.len() + 1);
-        // The line of the ancestor at each depth: a parent's path is a prefix to copy.
-        let mut ancestors: Vec<usize> = Vec::new();
-        for (i, &node) in names.nodes.iter().enumerate() {
-            let start = text.len();
-            starts.push(start);
-            ancestors.truncate(names.depth[i] as usize);
-            if let Some(&p) = ancestors.last() {
-                let end = starts[p + 1] - 1;
-                text.extend_from_within(starts[p]..end);
-            }
-            text.push(b'/');
-            text.extend_from_slice(tree.name(node).as_bytes());
-            text.push(b'\n');
-            ancestors.push(i);
+    pub fn new(tree: &ImageTree) -> Self {
+        let n = tree.node_count();
+        // Node order rather than name order: a node's name and its parent's line are then
+        // mostly near the last ones read, where name order jumps all over memory.
+        let parent_of = |node: NodeId| tree.parent(node).filter(|&p| p < node);
+        // Line starts first, so the text is allocated once at its final size instead of
+        // being copied as it grows. A line holds its parent's path, `/`, its name and `\n`.
+        let mut starts = Vec::with_capacity(n + 1);
+        let mut total = 0;
+        for node in 0..n as NodeId {
+            starts.push(total);
+            total += match parent_of(node) {
+                Some(p) => starts[p as usize + 1] - starts[p as usize] + 1,
+                None if node == ROOT => 1,
+                None => tree.path(node).len() + 1,
+            } + tree.name(node).len();
         }
-        starts.push(text.len());
+        starts.push(total);
+        let mut text = Vec::with_capacity(total);
+        for node in 0..n as NodeId {
+            match parent_of(node) {
+                Some(p) => {
+                    let (start, end) = (starts[p as usize], starts[p as usize + 1] - 1);
+                    text.extend_from_within(start..end);
+                    text.push(b'/');
+                    text.extend_from_slice(tree.name(node).as_bytes());
+                }
+                None if node == ROOT => {}
+                // Only if a parent were numbered after its child.
+                None => text.extend_from_slice(tree.path(node).as_bytes()),
+            }
+            text.push(b'\n');
+        }
         PathIndex { text, starts }
     }
 
-    /// Which positions' paths the regex matches. The regex is built in multi-line mode, so `^`
+    /// Which nodes' paths the regex matches. The regex is built in multi-line mode, so `^`
     /// and `$` mean the ends of each path; a match that runs across a line end is checked
     /// again against its own path.
     pub fn matches(&self, re: &Regex) -> Vec<bool> {

@@ -29,8 +29,6 @@ pub struct Stacks<'t> {
     /// `saved[j]` is the filesystem with layers `0..=j` applied, kept every `stride` layers.
     saved: Vec<Option<Stack<'t>>>,
     stride: usize,
-    /// The stack last shown, since users mostly step one layer at a time.
-    recent: Option<(usize, Stack<'t>)>,
 }
 
 impl<'t> Stacks<'t> {
@@ -42,25 +40,23 @@ impl<'t> Stacks<'t> {
             tree,
             saved: vec![None; layers],
             stride,
-            recent: None,
         }
     }
 
-    /// The filesystem with layers `0..=layer` applied.
-    pub fn at(&mut self, layer: usize) -> Stack<'t> {
+    /// The filesystem with layers `0..=layer` applied, replayed from the nearest checkpoint or
+    /// from one of `near` (the stacks on screen, since users mostly step one layer at a time).
+    pub fn at(&mut self, layer: usize, near: &[&Stack<'t>]) -> Stack<'t> {
         let layer = layer.min(self.tree.layers.len().saturating_sub(1));
-        let mut start: Option<(usize, &Stack<'t>)> = (0..=layer)
+        let mut start: Option<&Stack<'t>> = (0..=layer)
             .rev()
-            .find_map(|j| self.saved.get(j).and_then(Option::as_ref).map(|s| (j, s)));
-        if let Some((j, s)) = &self.recent {
-            if *j <= layer && start.is_none_or(|(k, _)| k < *j) {
-                start = Some((*j, s));
+            .find_map(|j| self.saved.get(j).and_then(Option::as_ref));
+        for &s in near {
+            if s.applied() <= layer + 1 && start.is_none_or(|k| k.applied() < s.applied()) {
+                start = Some(s);
             }
         }
-        let (mut next, mut stack) = match start {
-            Some((j, s)) => (j + 1, s.clone()),
-            None => (0, Stack::new(self.tree)),
-        };
+        let mut stack = start.map_or_else(|| Stack::new(self.tree), Clone::clone);
+        let mut next = stack.applied();
         while next <= layer {
             if !stack.apply_next(&mut ()) {
                 break;
@@ -71,11 +67,6 @@ impl<'t> Stacks<'t> {
             next += 1;
         }
         stack
-    }
-
-    /// Keeps the stack just shown, since the next one asked for is most often the layer above.
-    pub fn remember(&mut self, layer: usize, stack: &Stack<'t>) {
-        self.recent = Some((layer, stack.clone()));
     }
 }
 
@@ -106,59 +97,83 @@ impl<'t> Snapshot<'t> {
         layer: usize,
         aggregated: bool,
     ) -> Self {
+        let base = stacks.at(0, &[]);
+        let mut snap = Snapshot {
+            layer: 0,
+            aggregated,
+            top: base.clone(),
+            base,
+            marks: Vec::new(),
+        };
+        snap.rebuild(tree, stacks, layer, aggregated);
+        snap
+    }
+
+    /// Shows another layer or mode. The stacks on screen are moved or replayed from rather
+    /// than copied whenever they already hold what is needed: each copy is megabytes.
+    pub fn rebuild(
+        &mut self,
+        tree: &'t ImageTree,
+        stacks: &mut Stacks<'t>,
+        layer: usize,
+        aggregated: bool,
+    ) {
+        self.layer = layer;
+        self.aggregated = aggregated;
         let n = tree.node_count();
-        let mut marks = vec![Mark::Absent; n];
+        self.marks.clear();
+        self.marks.resize(n, Mark::Absent);
         if aggregated || layer == 0 {
-            let base = stacks.at(0);
-            let top = if layer == 0 {
-                base.clone()
-            } else {
-                stacks.at(layer)
-            };
-            stacks.remember(layer, &top);
+            if self.base.applied() != 1 {
+                self.base = stacks.at(0, &[&self.top, &self.base]);
+            }
+            if layer == 0 {
+                self.top = self.base.clone();
+                // Both sides are one filesystem: whatever stands is unmodified.
+                for (node, mark) in self.marks.iter_mut().enumerate() {
+                    if self.top.is_present(node as NodeId) {
+                        *mark = Mark::Unmodified;
+                    }
+                }
+                return;
+            }
+            if self.top.applied() != layer + 1 {
+                self.top = stacks.at(layer, &[&self.top, &self.base]);
+            }
             let mut changed = Vec::new();
             for node in 0..n as NodeId {
-                let m = classify(tree, &top, &base, node);
-                marks[node as usize] = m;
+                let m = classify(tree, &self.top, &self.base, node);
+                self.marks[node as usize] = m;
                 if matches!(m, Mark::Added | Mark::Modified | Mark::Removed) {
                     changed.push(node);
                 }
             }
-            propagate(tree, &mut marks, &changed);
-            return Snapshot {
-                layer,
-                aggregated,
-                top,
-                base,
-                marks,
-            };
+            propagate(tree, &mut self.marks, &changed);
+            return;
         }
-        let base = stacks.at(layer - 1);
-        let mut top = base.clone();
+        if self.top.applied() == layer {
+            // One layer up: the filesystem on top is the new one below.
+            std::mem::swap(&mut self.base, &mut self.top);
+        } else if self.base.applied() != layer {
+            self.base = stacks.at(layer - 1, &[&self.top, &self.base]);
+        }
+        self.top = self.base.clone();
         let mut touched = Touched(Vec::new());
-        top.apply_next(&mut touched);
-        stacks.remember(layer, &top);
-        for (node, mark) in marks.iter_mut().enumerate() {
-            if top.is_present(node as NodeId) {
+        self.top.apply_next(&mut touched);
+        for (node, mark) in self.marks.iter_mut().enumerate() {
+            if self.top.is_present(node as NodeId) {
                 *mark = Mark::Unmodified;
             }
         }
         let mut changed = Vec::new();
         for &node in &touched.0 {
-            let m = classify(tree, &top, &base, node);
-            marks[node as usize] = m;
+            let m = classify(tree, &self.top, &self.base, node);
+            self.marks[node as usize] = m;
             if matches!(m, Mark::Added | Mark::Modified | Mark::Removed) {
                 changed.push(node);
             }
         }
-        propagate(tree, &mut marks, &changed);
-        Snapshot {
-            layer,
-            aggregated,
-            top,
-            base,
-            marks,
-        }
+        propagate(tree, &mut self.marks, &changed);
     }
 
     /// The version shown for a path: the one below for a removed path, else the current one.

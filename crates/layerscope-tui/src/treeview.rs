@@ -139,18 +139,17 @@ pub fn tree(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
         }
         spans.push(Span::raw(prefix(app, index, row)));
         let mut name = text::clean(app.tree.name(row.node));
-        if let Some(e) = entry {
-            if matches!(e.kind, EntryKind::Symlink | EntryKind::Hardlink) {
-                if let Some(target) = app.tree.link(e) {
-                    name.push_str(" → ");
-                    name.push_str(&text::clean(target));
-                }
-            }
+        if let Some(e) = entry
+            && matches!(e.kind, EntryKind::Symlink | EntryKind::Hardlink)
+            && let Some(target) = app.tree.link(e)
+        {
+            name.push_str(" → ");
+            name.push_str(&text::clean(target));
         }
-        if files.hidden_only {
-            if let Some((by, how)) = version.and_then(|r| files.hidden_info(r)) {
-                name.push_str(&hidden_note(by, how));
-            }
+        if files.hidden_only
+            && let Some((by, how)) = version.and_then(|r| files.hidden_info(r))
+        {
+            name.push_str(&hidden_note(by, how));
         }
         spans.push(Span::raw(name));
         let mut style = mark_style(row.mark);

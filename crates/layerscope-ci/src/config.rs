@@ -36,7 +36,9 @@ pub fn read_config(
     let shown = explicit.unwrap_or(Path::new(DEFAULT_CONFIG_FILE));
     match read_limited(&cwd.join(shown), shown) {
         Ok(text) => Ok((ConfigOrigin::File(shown.to_path_buf()), Some(text))),
-        Err(CiError::ConfigNotFound { .. }) if explicit.is_none() => Ok((ConfigOrigin::Default, None)),
+        Err(CiError::ConfigNotFound { .. }) if explicit.is_none() => {
+            Ok((ConfigOrigin::Default, None))
+        }
         Err(error) => Err(error),
     }
 }

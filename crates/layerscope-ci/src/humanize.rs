@@ -77,10 +77,10 @@ pub fn parse_bytes(s: &str) -> Result<u64, ParseBytesError> {
         input: s.to_owned(),
     };
     // Whole numbers stay exact past 2^53, as in later go-humanize releases.
-    if !number.contains('.') {
-        if let Ok(whole) = number.parse::<u64>() {
-            return whole.checked_mul(multiplier).ok_or_else(too_large);
-        }
+    if !number.contains('.')
+        && let Ok(whole) = number.parse::<u64>()
+    {
+        return whole.checked_mul(multiplier).ok_or_else(too_large);
     }
     let scaled = float * multiplier as f64;
     if scaled >= u64::MAX as f64 {

@@ -38,7 +38,7 @@ fn corpus(bytes: usize) -> Vec<u8> {
     const KEYWORDS: [&str; 4] = ["password_hint", "token_count", "secret_sauce", "api_key"];
     let mut noise = Noise(0x9E37_79B9_7F4A_7C15);
     let word = |noise: &mut Noise| {
-        if noise.next() % 100 == 0 {
+        if noise.next().is_multiple_of(100) {
             noise.pick(&KEYWORDS)
         } else {
             noise.pick(&WORDS)

@@ -1,15 +1,18 @@
 //! Files that ship in a layer but that the final filesystem no longer shows.
 
+use std::sync::Arc;
+
 use layerscope_tree::{EntryKind, ImageTree};
 use layerscope_waste::{HiddenVersion, HideKind};
 use serde::Serialize;
 
-/// A layer and the history command that made it.
+/// A layer and the history command that made it. The command is shared: an image with half a
+/// million hidden files has a dozen commands, not a million copies of them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct LayerRef {
     pub layer: usize,
-    pub command: String,
+    pub command: Arc<str>,
 }
 
 /// The layer that made a version invisible, and how.
@@ -17,7 +20,7 @@ pub struct LayerRef {
 #[serde(rename_all = "camelCase")]
 pub struct HiddenBy {
     pub layer: usize,
-    pub command: String,
+    pub command: Arc<str>,
     pub how: HideKind,
 }
 
@@ -52,6 +55,8 @@ pub fn hidden_files(
     hidden: &[HiddenVersion],
     layer_commands: &[String],
 ) -> Vec<HiddenFile> {
+    let layer_commands = shared(layer_commands);
+    let layer_commands = layer_commands.as_slice();
     let mut files: Vec<HiddenFile> = hidden
         .iter()
         .filter_map(|h| {
@@ -78,14 +83,14 @@ pub fn hidden_files(
     files
 }
 
-pub(crate) fn layer_ref(layer: usize, layer_commands: &[String]) -> LayerRef {
+pub(crate) fn layer_ref(layer: usize, layer_commands: &[Arc<str>]) -> LayerRef {
     LayerRef {
         layer,
         command: command(layer, layer_commands),
     }
 }
 
-pub(crate) fn hidden_by(h: &HiddenVersion, layer_commands: &[String]) -> HiddenBy {
+pub(crate) fn hidden_by(h: &HiddenVersion, layer_commands: &[Arc<str>]) -> HiddenBy {
     let layer = h.hidden_by as usize;
     HiddenBy {
         layer,
@@ -94,6 +99,17 @@ pub(crate) fn hidden_by(h: &HiddenVersion, layer_commands: &[String]) -> HiddenB
     }
 }
 
-fn command(layer: usize, layer_commands: &[String]) -> String {
-    layer_commands.get(layer).cloned().unwrap_or_default()
+fn command(layer: usize, layer_commands: &[Arc<str>]) -> Arc<str> {
+    layer_commands
+        .get(layer)
+        .cloned()
+        .unwrap_or_else(|| Arc::from(""))
+}
+
+/// The commands once each, to be shared by every record that names them.
+pub(crate) fn shared(layer_commands: &[String]) -> Vec<Arc<str>> {
+    layer_commands
+        .iter()
+        .map(|c| Arc::from(c.as_str()))
+        .collect()
 }

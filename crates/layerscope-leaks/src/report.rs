@@ -7,7 +7,7 @@ use layerscope_tree::{EntryRef, ImageTree};
 use layerscope_waste::HiddenVersion;
 use serde::Serialize;
 
-use crate::hidden::{HiddenBy, HiddenFile, hidden_by, hidden_files, layer_ref};
+use crate::hidden::{HiddenBy, HiddenFile, hidden_by, hidden_files, layer_ref, shared};
 use crate::hygiene::{HygieneFinding, HygieneInput, hygiene};
 use crate::rule::Severity;
 use crate::secret::{SecretMatch, SecretScanner};
@@ -90,8 +90,12 @@ impl LeakReport {
 }
 
 fn secrets(input: &LeakInput<'_>, scanner: &SecretScanner) -> (Vec<SecretFinding>, usize) {
+    if input.secrets.iter().all(Vec::is_empty) {
+        return (Vec::new(), 0);
+    }
     let hidden: HashMap<EntryRef, &HiddenVersion> =
         input.hidden.iter().map(|h| (h.version, h)).collect();
+    let commands = shared(input.layer_commands);
     let mut out = Vec::new();
     let mut allowed = 0;
     for (layer, matches) in input.secrets.iter().enumerate() {
@@ -114,7 +118,7 @@ fn secrets(input: &LeakInput<'_>, scanner: &SecretScanner) -> (Vec<SecretFinding
                 layer: layer as u32,
                 index: *index,
             };
-            let added = layer_ref(layer, input.layer_commands);
+            let added = layer_ref(layer, &commands);
             out.push(SecretFinding {
                 rule: rule.id.clone(),
                 description: rule.description.clone(),
@@ -123,10 +127,8 @@ fn secrets(input: &LeakInput<'_>, scanner: &SecretScanner) -> (Vec<SecretFinding
                 line: found.line,
                 masked: found.masked.clone(),
                 layer,
-                command: added.command,
-                hidden: hidden
-                    .get(&version)
-                    .map(|h| hidden_by(h, input.layer_commands)),
+                command: added.command.to_string(),
+                hidden: hidden.get(&version).map(|h| hidden_by(h, &commands)),
                 fingerprint,
             });
         }

@@ -97,7 +97,7 @@ fn every_planted_secret_is_reported_with_the_layer_that_added_it_and_the_one_tha
     let key = find(&report, "private-key-openssh", "/root/.ssh/id_ed25519");
     assert_eq!((key.layer, hider(key)), (1, Some((4, HideKind::Deleted))));
     assert_eq!(key.command, COMMANDS[1]);
-    assert_eq!(key.hidden.as_ref().unwrap().command, COMMANDS[4]);
+    assert_eq!(&*key.hidden.as_ref().unwrap().command, COMMANDS[4]);
     assert_eq!(key.masked, "-----BEGIN OPENSSH PRIVATE KEY----- …");
     let by_name = find(&report, "ssh-private-key-file", "/root/.ssh/id_ed25519");
     assert_eq!(
@@ -180,7 +180,7 @@ fn hidden_files_carry_both_layers_and_how() {
     );
     let key = &report.hidden_files[1];
     assert_eq!((key.mode, key.size), (0o600, KEY.len() as u64));
-    assert_eq!(key.added.command, COMMANDS[1]);
+    assert_eq!(&*key.added.command, COMMANDS[1]);
     assert_eq!(report.hidden_files[0].link.as_deref(), Some("sh"));
     let files: u64 = report.hidden_files.iter().map(|f| f.size).sum();
     assert_eq!(report.hidden_bytes, files);

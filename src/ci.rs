@@ -58,7 +58,8 @@ impl RulesFile {
     }
 }
 
-fn rules(args: &RunArgs, file: &RulesFile) -> Result<Rules> {
+/// dive's rules from the file, with the flags over them.
+pub fn rules(args: &RunArgs, file: &RulesFile) -> Result<Rules> {
     let mut rules = match file.contents() {
         Some((path, text)) => Rules::from_yaml(text, path)?,
         None => Rules::default(),
@@ -88,14 +89,13 @@ pub struct Leaks<'a> {
 /// every rule, dive's and the leak rules, passed.
 pub fn run(
     args: &RunArgs,
-    file: &RulesFile,
+    rules: &Rules,
+    origin: &ConfigOrigin,
     opened: &Opened,
     report: &WasteReport,
     leaks: &Leaks,
 ) -> Result<Exit> {
-    let rules = rules(args, file)?;
-    let origin = &file.origin;
-    let eval = evaluate(&rules, &report.dive);
+    let eval = evaluate(rules, &report.dive);
     let image = summary(opened);
     let json_to_stdout = args.json.as_deref() == Some("-");
     if let Some(target) = &args.json {
@@ -126,13 +126,12 @@ pub fn run(
 /// `--json` outside CI mode: the report with rule results, no text, exit 0 (as dive's `--json`).
 pub fn json_only(
     args: &RunArgs,
-    file: &RulesFile,
+    rules: &Rules,
     opened: &Opened,
     report: &WasteReport,
     leaks: &Leaks,
 ) -> Result<Exit> {
-    let rules = rules(args, file)?;
-    let eval = evaluate(&rules, &report.dive);
+    let eval = evaluate(rules, &report.dive);
     let target = args.json.as_deref().unwrap_or("-");
     write_json(target, &summary(opened), report, &eval, leaks)?;
     Ok(Exit::Success)

@@ -17,7 +17,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, RunArgs};
+use cli::{Cli, Command};
 use output::Exit;
 
 fn main() -> ExitCode {
@@ -50,9 +50,15 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             "no image given: layerscope IMAGE (a docker save archive, an oci-archive or an OCI layout directory)"
         );
     };
-    // File contents are scanned for secrets while the layers stream past, in the one pass.
+    // Everything that can be wrong with the flags or the rules file is said before the image,
+    // which may take a while, is read.
+    if mode == Mode::Explore {
+        explorer_can_start()?;
+    }
     let rules_file = ci::RulesFile::read(&args)?;
+    let rules = ci::rules(&args, &rules_file)?;
     let leak_config = leaks::config(&rules_file)?;
+    // File contents are scanned for secrets while the layers stream past, in the one pass.
     let scanner = leaks::scanner(&leak_config)?;
     let scan_contents = (!args.no_secret_scan).then_some(&scanner);
     let opened = load::open(&input, &args.source, scan_contents)
@@ -64,7 +70,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
     let report = layerscope_waste::analyze_with(&opened.tree, &hidden);
     let leak_report = leaks::report(&opened, &scanner, &hidden);
     if mode == Mode::Explore {
-        return interactive(&args, opened, &report, &leak_report);
+        return interactive(opened, &report, &leak_report);
     }
     let leak_results = leaks::rules(&leak_config, &leak_report);
     let leak_view = ci::Leaks {
@@ -72,9 +78,16 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         results: &leak_results,
     };
     if mode == Mode::Json {
-        return ci::json_only(&args, &rules_file, &opened, &report, &leak_view);
+        return ci::json_only(&args, &rules, &opened, &report, &leak_view);
     }
-    ci::run(&args, &rules_file, &opened, &report, &leak_view)
+    ci::run(
+        &args,
+        &rules,
+        &rules_file.origin,
+        &opened,
+        &report,
+        &leak_view,
+    )
 }
 
 /// What this run does.
@@ -87,30 +100,38 @@ enum Mode {
 }
 
 #[cfg(not(feature = "tui"))]
-fn interactive(
-    _: &RunArgs,
-    _: load::Opened,
-    _: &layerscope_waste::WasteReport,
-    _: &layerscope_leaks::LeakReport,
-) -> anyhow::Result<Exit> {
+fn explorer_can_start() -> anyhow::Result<()> {
     anyhow::bail!(
         "this build has no interactive explorer; run with CI=true or `layerscope ci IMAGE`"
     )
 }
 
-#[cfg(feature = "tui")]
+#[cfg(not(feature = "tui"))]
 fn interactive(
-    _: &RunArgs,
-    opened: load::Opened,
-    report: &layerscope_waste::WasteReport,
-    leaks: &layerscope_leaks::LeakReport,
+    _: load::Opened,
+    _: &layerscope_waste::WasteReport,
+    _: &layerscope_leaks::LeakReport,
 ) -> anyhow::Result<Exit> {
+    explorer_can_start().map(|()| Exit::Success)
+}
+
+#[cfg(feature = "tui")]
+fn explorer_can_start() -> anyhow::Result<()> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(
             "the explorer needs a terminal; for a report run with CI=true, `layerscope ci IMAGE` or --json -"
         );
     }
+    Ok(())
+}
+
+#[cfg(feature = "tui")]
+fn interactive(
+    opened: load::Opened,
+    report: &layerscope_waste::WasteReport,
+    leaks: &layerscope_leaks::LeakReport,
+) -> anyhow::Result<Exit> {
     tui::run(opened, report, leaks)?;
     Ok(Exit::Success)
 }

@@ -29,7 +29,7 @@ pub fn run(opened: Opened, report: &WasteReport, leaks: &LeakReport) -> Result<(
             .map(|(l, layer)| LayerInfo {
                 digest: l.blob.diff_id.to_string(),
                 size_bytes: layer.size_bytes,
-                command: output::clean(&l.command),
+                command: output::clean(&l.created_by),
                 id: layer_id(&l.blob.name, &l.blob.diff_id.hex),
             })
             .collect(),

@@ -85,7 +85,10 @@ pub fn layers(frame: &mut Frame<'_>, app: &App<'_>, area: Rect, narrow: bool) {
                 app.image
                     .layers
                     .get(index)
-                    .map(|l| text::one_line(&l.command))
+                    // The list drops the shell prefix, as dive's does; the details keep it.
+                    .map(|l| {
+                        text::one_line(l.command.strip_prefix("/bin/sh -c ").unwrap_or(&l.command))
+                    })
                     .unwrap_or_default()
             };
             format!(" {:>7}  {command}", bytes(size))

@@ -34,16 +34,16 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<Exit> {
     let (args, command) = match cli.command {
-        Some(Command::Ci(args)) => (args, Some(Mode::Ci)),
-        Some(Command::Leaks(args)) => (args, Some(Mode::Leaks)),
+        Some(Command::Ci(args)) => (args, Some(Task::Ci)),
+        Some(Command::Leaks(args)) => (args, Some(Task::Leaks)),
         None => (cli.run, None),
     };
     let ci_env = layerscope_ci::ci_env_enabled(std::env::var("CI").ok().as_deref());
-    let mode = match command {
-        Some(mode) => mode,
-        None if args.ci || ci_env => Mode::Ci,
-        None if args.json.is_some() => Mode::Json,
-        None => Mode::Explore,
+    let task = match command {
+        Some(task) => task,
+        None if args.ci || ci_env => Task::Ci,
+        None if args.json.is_some() => Task::Json,
+        None => Task::Explore,
     };
     let Some(input) = args.image.clone() else {
         anyhow::bail!(
@@ -51,25 +51,29 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         );
     };
     // Everything that can be wrong with the flags or the rules file is said before the image,
-    // which may take a while, is read.
-    if mode == Mode::Explore {
+    // which may take a while, is read. dive's rules matter only to a report: a rules file
+    // written for CI never stops the explorer.
+    if task == Task::Explore {
         explorer_can_start()?;
     }
     let rules_file = ci::RulesFile::read(&args)?;
-    let rules = ci::rules(&args, &rules_file)?;
+    let rules = match task {
+        Task::Ci | Task::Json => ci::rules(&args, &rules_file)?,
+        Task::Leaks | Task::Explore => layerscope_ci::Rules::default(),
+    };
     let leak_config = leaks::config(&rules_file)?;
     // File contents are scanned for secrets while the layers stream past, in the one pass.
     let scanner = leaks::scanner(&leak_config)?;
     let scan_contents = (!args.no_secret_scan).then_some(&scanner);
     let opened = load::open(&input, &args.source, scan_contents)
         .map_err(|e| e.context(output::clean(&input)))?;
-    if mode == Mode::Leaks {
+    if task == Task::Leaks {
         return leaks::run(&args, &opened, &leak_config, &scanner);
     }
     let hidden = layerscope_waste::hidden_versions(&opened.tree);
     let report = layerscope_waste::analyze_with(&opened.tree, &hidden);
     let leak_report = leaks::report(&opened, &scanner, &hidden);
-    if mode == Mode::Explore {
+    if task == Task::Explore {
         return interactive(opened, &report, &leak_report);
     }
     let leak_results = leaks::rules(&leak_config, &leak_report);
@@ -77,7 +81,7 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
         report: &leak_report,
         results: &leak_results,
     };
-    if mode == Mode::Json {
+    if task == Task::Json {
         return ci::json_only(&args, &rules, &opened, &report, &leak_view);
     }
     ci::run(
@@ -92,10 +96,14 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
 
 /// What this run does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Mode {
+enum Task {
+    /// dive's CI gate and the leak rules: text, exit code by the rules.
     Ci,
+    /// The whole report as JSON, exit 0 (dive's `--json`).
     Json,
+    /// `layerscope leaks`.
     Leaks,
+    /// The interactive explorer.
     Explore,
 }
 

@@ -174,3 +174,26 @@ fn each_secret_kind_is_found_however_a_later_layer_hid_it_and_look_alikes_are_no
         .collect();
     assert_eq!(found, expected);
 }
+
+#[test]
+fn a_dive_rule_the_ci_gate_rejects_does_not_stop_the_leak_report() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join(".dive-ci"),
+        "rules:\n  lowestEfficiency: 1.5\n",
+    )
+    .unwrap();
+    let o = layerscope(dir.path())
+        .args(["leaks", &demo()])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", util::stderr(&o));
+    // The CI gate itself does reject it, naming the file, line and key.
+    let o = ci(dir.path(), &[&demo()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        util::stderr(&o).contains(".dive-ci:2: rules.lowestEfficiency"),
+        "{}",
+        util::stderr(&o)
+    );
+}

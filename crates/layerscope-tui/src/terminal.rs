@@ -7,8 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, KeyboardEnhancementFlags,
-    PopKeyboardEnhancementFlags, PushKeyboardEnhancementFlags,
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEvent, KeyEventKind,
+    KeyModifiers, KeyboardEnhancementFlags, PopKeyboardEnhancementFlags,
+    PushKeyboardEnhancementFlags,
 };
 use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{
@@ -57,25 +58,8 @@ struct Session {
 impl Session {
     fn start() -> Result<Self, TuiError> {
         install_panic_hook();
-        enable_raw_mode()?;
-        ACTIVE.store(true, Ordering::SeqCst);
-        let mut out = io::stdout();
-        if let Err(e) = execute!(out, EnterAlternateScreen, EnableMouseCapture) {
-            restore();
-            return Err(e.into());
-        }
-        // Terminals that speak the kitty protocol then tell ctrl+m from Enter and ctrl+h from
-        // Backspace, which dive's bindings need; others keep sending the legacy codes.
-        if supports_keyboard_enhancement().unwrap_or(false)
-            && execute!(
-                out,
-                PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
-            )
-            .is_ok()
-        {
-            ENHANCED.store(true, Ordering::SeqCst);
-        }
-        match Terminal::new(CrosstermBackend::new(out)) {
+        enter()?;
+        match Terminal::new(CrosstermBackend::new(io::stdout())) {
             Ok(terminal) => Ok(Session { terminal }),
             Err(e) => {
                 restore();
@@ -83,6 +67,45 @@ impl Session {
             }
         }
     }
+
+    /// `ctrl+z`, as in dive: give the terminal back, stop until the shell's `fg`, then take it
+    /// again and redraw. The stop is sent by the `kill` command, which keeps this crate free of
+    /// unsafe signal calls; without one, the explorer says so and carries on.
+    fn suspend(&mut self) -> Result<Option<String>, TuiError> {
+        restore();
+        let stopped = std::process::Command::new("kill")
+            .args(["-TSTP", &std::process::id().to_string()])
+            .status();
+        enter()?;
+        self.terminal.clear()?;
+        Ok(match stopped {
+            Ok(status) if status.success() => None,
+            _ => Some("cannot suspend: no `kill` command".to_owned()),
+        })
+    }
+}
+
+/// Raw mode, the alternate screen and the mouse: the explorer's terminal.
+fn enter() -> Result<(), TuiError> {
+    enable_raw_mode()?;
+    ACTIVE.store(true, Ordering::SeqCst);
+    let mut out = io::stdout();
+    if let Err(e) = execute!(out, EnterAlternateScreen, EnableMouseCapture) {
+        restore();
+        return Err(e.into());
+    }
+    // Terminals that speak the kitty protocol then tell ctrl+m from Enter and ctrl+h from
+    // Backspace, which dive's bindings need; others keep sending the legacy codes.
+    if supports_keyboard_enhancement().unwrap_or(false)
+        && execute!(
+            out,
+            PushKeyboardEnhancementFlags(KeyboardEnhancementFlags::DISAMBIGUATE_ESCAPE_CODES)
+        )
+        .is_ok()
+    {
+        ENHANCED.store(true, Ordering::SeqCst);
+    }
+    Ok(())
 }
 
 impl Drop for Session {
@@ -113,9 +136,28 @@ pub fn run_app(app: &mut App<'_>) -> Result<(), TuiError> {
     loop {
         session.terminal.draw(|frame| draw(frame, app))?;
         let event = event::read()?;
+        if is_suspend(&event) {
+            if let Some(message) = session.suspend()? {
+                app.message = Some(message);
+            }
+            continue;
+        }
         app.handle(&event);
         if app.should_quit() {
             return Ok(());
         }
     }
+}
+
+/// `ctrl+z` is dive's hard-wired suspend key, not a configurable binding.
+fn is_suspend(event: &Event) -> bool {
+    matches!(
+        event,
+        Event::Key(KeyEvent {
+            code: KeyCode::Char('z'),
+            modifiers,
+            kind: KeyEventKind::Press,
+            ..
+        }) if modifiers.contains(KeyModifiers::CONTROL)
+    )
 }

@@ -412,9 +412,4 @@ impl Image {
             }
         }
     }
-
-    /// The archive or directory this image was read from.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
 }

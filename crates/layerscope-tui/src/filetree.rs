@@ -145,13 +145,7 @@ impl<'t> FileTree<'t> {
             Order::Size => {
                 self.order = Order::Name;
                 if !self.spare.named {
-                    rows::build(
-                        self.tree,
-                        &self.names,
-                        &self.snapshot,
-                        &mut self.spare.rows,
-                        &mut self.scratch,
-                    );
+                    self.build_spare();
                 }
                 self.spare.named = false;
             }
@@ -160,9 +154,8 @@ impl<'t> FileTree<'t> {
         self.refresh_keeping(keep);
     }
 
-    fn rebuild_rows(&mut self) {
-        let keep = self.selected_node();
-        // The rows just replaced are the buffer for the next layout.
+    /// Lays the snapshot's rows out in name order into the spare buffer.
+    fn build_spare(&mut self) {
         rows::build(
             self.tree,
             &self.names,
@@ -170,6 +163,12 @@ impl<'t> FileTree<'t> {
             &mut self.spare.rows,
             &mut self.scratch,
         );
+    }
+
+    fn rebuild_rows(&mut self) {
+        let keep = self.selected_node();
+        // The rows just replaced are the buffer for the next layout.
+        self.build_spare();
         if self.order == Order::Size {
             rows::by_size(&self.spare.rows, &mut self.rows, &mut self.scratch);
             self.spare.named = true;

@@ -1,12 +1,10 @@
 //! layerscope: what is inside a container image, layer by layer.
 //!
 //! This binary only reads flags and wires the libraries together: the reader streams layers,
-//! the tree crate builds per-layer trees, the waste crate measures, and the CI crate or the TUI
-//! shows the result.
+//! the tree crate builds per-layer trees, the report crate runs the analyses, the gate applies
+//! the rules, and the printer or the explorer shows the report.
 
-mod ci;
 mod cli;
-mod leaks;
 mod load;
 mod output;
 mod progress;
@@ -15,9 +13,13 @@ mod tui;
 
 use std::process::ExitCode;
 
+use anyhow::{Context, Result};
 use clap::Parser;
+use layerscope_gate::{Applies, GateConfig, Rules};
+use layerscope_leaks::SecretScanner;
+use layerscope_report::{Report, RuleId};
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, RunArgs};
 use output::Exit;
 
 fn main() -> ExitCode {
@@ -32,13 +34,26 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli) -> anyhow::Result<Exit> {
+/// What this run does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Task {
+    /// dive's CI gate and the leak rules: text, exit code by the rules.
+    Ci,
+    /// The whole report as JSON, exit 0 (dive's `--json`).
+    Json,
+    /// `layerscope leaks`: the leak report, exit code by the leak rules.
+    Leaks,
+    /// The interactive explorer.
+    Explore,
+}
+
+fn run(cli: Cli) -> Result<Exit> {
     let (args, command) = match cli.command {
         Some(Command::Ci(args)) => (args, Some(Task::Ci)),
         Some(Command::Leaks(args)) => (args, Some(Task::Leaks)),
         None => (cli.run, None),
     };
-    let ci_env = layerscope_ci::ci_env_enabled(std::env::var("CI").ok().as_deref());
+    let ci_env = layerscope_gate::ci_env_enabled(std::env::var("CI").ok().as_deref());
     let task = match command {
         Some(task) => task,
         None if args.ci || ci_env => Task::Ci,
@@ -50,96 +65,95 @@ fn run(cli: Cli) -> anyhow::Result<Exit> {
             "no image given: layerscope IMAGE (a docker save archive, an oci-archive or an OCI layout directory)"
         );
     };
-    // Everything that can be wrong with the flags or the rules file is said before the image,
-    // which may take a while, is read. dive's rules matter only to a report: a rules file
-    // written for CI never stops the explorer.
-    if task == Task::Explore {
-        explorer_can_start()?;
-    }
-    let rules_file = ci::RulesFile::read(&args)?;
-    let rules = match task {
-        Task::Ci | Task::Json => ci::rules(&args, &rules_file)?,
-        Task::Leaks | Task::Explore => layerscope_ci::Rules::default(),
+    // Everything that can be wrong with the flags, the rules file or the key bindings is said
+    // before the image, which may take a while, is read.
+    #[cfg(feature = "tui")]
+    let keys = if task == Task::Explore {
+        Some(tui::prepare()?)
+    } else {
+        None
     };
-    let leak_config = leaks::config(&rules_file)?;
-    // File contents are scanned for secrets while the layers stream past, in the one pass.
-    let scanner = leaks::scanner(&leak_config)?;
-    let scan_contents = (!args.no_secret_scan).then_some(&scanner);
-    let opened = load::open(&input, &args.source, scan_contents)
-        .map_err(|e| e.context(output::clean(&input)))?;
-    if task == Task::Leaks {
-        return leaks::run(&args, &opened, &leak_config, &scanner);
-    }
-    let hidden = layerscope_waste::hidden_versions(&opened.tree);
-    let report = layerscope_waste::analyze_with(&opened.tree, &hidden);
-    let leak_report = leaks::report(&opened, &scanner, &hidden);
+    #[cfg(not(feature = "tui"))]
     if task == Task::Explore {
-        return interactive(opened, &report, &leak_report);
-    }
-    let leak_results = leaks::rules(&leak_config, &leak_report);
-    let leak_view = ci::Leaks {
-        report: &leak_report,
-        results: &leak_results,
-    };
-    if task == Task::Json {
-        return ci::json_only(&args, &rules, &opened, &report, &leak_view);
-    }
-    ci::run(
-        &args,
-        &rules,
-        &rules_file.origin,
-        &opened,
-        &report,
-        &leak_view,
-    )
-}
-
-/// What this run does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Task {
-    /// dive's CI gate and the leak rules: text, exit code by the rules.
-    Ci,
-    /// The whole report as JSON, exit 0 (dive's `--json`).
-    Json,
-    /// `layerscope leaks`.
-    Leaks,
-    /// The interactive explorer.
-    Explore,
-}
-
-#[cfg(not(feature = "tui"))]
-fn explorer_can_start() -> anyhow::Result<()> {
-    anyhow::bail!(
-        "this build has no interactive explorer; run with CI=true or `layerscope ci IMAGE`"
-    )
-}
-
-#[cfg(not(feature = "tui"))]
-fn interactive(
-    _: load::Opened,
-    _: &layerscope_waste::WasteReport,
-    _: &layerscope_leaks::LeakReport,
-) -> anyhow::Result<Exit> {
-    explorer_can_start().map(|()| Exit::Success)
-}
-
-#[cfg(feature = "tui")]
-fn explorer_can_start() -> anyhow::Result<()> {
-    use std::io::IsTerminal;
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(
-            "the explorer needs a terminal; for a report run with CI=true, `layerscope ci IMAGE` or --json -"
+            "this build has no interactive explorer; run with CI=true, `layerscope ci IMAGE` or --json -"
         );
     }
-    Ok(())
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let config = GateConfig::read(args.ci_config.as_deref(), &cwd)?;
+    let gate = match task {
+        Task::Ci | Task::Json => Some((rules(&args, &config)?, Applies::All)),
+        Task::Leaks => Some((config.rules(Applies::Leaks)?, Applies::Leaks)),
+        Task::Explore => None,
+    };
+    // File contents are scanned for secrets while the layers stream past, in the one pass.
+    let scanner = SecretScanner::with_settings(&config.scan_settings()?)?;
+    let (opened, name) = load::open(
+        &input,
+        &args.source,
+        (!args.no_secret_scan).then_some(&scanner),
+    )
+    .map_err(|e| e.context(output::clean(&input)))?;
+    let mut report = Report::build(&name, &opened, &scanner);
+    if let Some((rules, applies)) = gate {
+        report.gate = Some(rules.evaluate(&report, applies, config.file.as_deref()));
+    }
+    for note in &opened.image.notes {
+        eprintln!("layerscope: note: {}", output::clean(note));
+    }
+    match task {
+        #[cfg(feature = "tui")]
+        Task::Explore => {
+            if let Some(keys) = keys {
+                tui::run(opened, &report, keys)?;
+            }
+            return Ok(Exit::Success);
+        }
+        #[cfg(not(feature = "tui"))]
+        Task::Explore => return Ok(Exit::Success),
+        Task::Json => {
+            output::write(
+                args.json.as_deref().unwrap_or("-"),
+                &layerscope_printer::json(&report),
+            )?;
+            return Ok(Exit::Success);
+        }
+        Task::Ci | Task::Leaks => {}
+    }
+    let to_stdout = args.json.as_deref() == Some("-");
+    if let Some(target) = &args.json {
+        output::write(target, &layerscope_printer::json(&report))?;
+    }
+    if !to_stdout {
+        let color = output::color_stdout();
+        let text = if task == Task::Leaks {
+            layerscope_printer::leaks_text(&report, color)
+        } else {
+            layerscope_printer::ci_text(&report, color)
+        };
+        output::print(&text)?;
+    }
+    Ok(if report.passed() {
+        Exit::Success
+    } else {
+        Exit::RuleFailed
+    })
 }
 
-#[cfg(feature = "tui")]
-fn interactive(
-    opened: load::Opened,
-    report: &layerscope_waste::WasteReport,
-    leaks: &layerscope_leaks::LeakReport,
-) -> anyhow::Result<Exit> {
-    tui::run(opened, report, leaks)?;
-    Ok(Exit::Success)
+/// Every rule from the file, with the flags over dive's three.
+fn rules(args: &RunArgs, config: &GateConfig) -> Result<Rules> {
+    let mut rules = config.rules(Applies::All)?;
+    for (rule, value) in [
+        (RuleId::LowestEfficiency, &args.lowest_efficiency),
+        (RuleId::HighestWastedBytes, &args.highest_wasted_bytes),
+        (
+            RuleId::HighestUserWastedPercent,
+            &args.highest_user_wasted_percent,
+        ),
+    ] {
+        if let Some(value) = value {
+            rules.override_with(rule, value)?;
+        }
+    }
+    Ok(rules)
 }

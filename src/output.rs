@@ -1,8 +1,8 @@
-//! Printing: exit codes, colour, closed pipes and names that must not drive the terminal.
+//! Printing: exit codes, colour, closed pipes, files and names that must not drive the terminal.
 
 use std::io::{IsTerminal, Write};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 /// How the process ends: 0 pass, 1 a CI rule failed, 2 an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,7 +19,7 @@ pub fn color_stdout() -> bool {
 /// A name or message safe to print: control characters and bidirectional overrides escaped,
 /// so a hostile file name cannot move the cursor, retitle the terminal or forge a report line.
 pub fn clean(s: &str) -> String {
-    layerscope_ci::printable(s).into_owned()
+    layerscope_format::printable(s).into_owned()
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
@@ -31,12 +31,23 @@ pub fn print(text: &str) -> Result<()> {
     }
 }
 
+/// Writes a document to a file (truncating it, unlike dive, so a shorter report never leaves
+/// stale bytes behind) or, for `-`, to standard output.
+pub fn write(target: &str, text: &str) -> Result<()> {
+    if target == "-" {
+        return print(text);
+    }
+    std::fs::File::create(target)
+        .and_then(|mut file| file.write_all(text.as_bytes()))
+        .with_context(|| format!("cannot write {}", clean(target)))
+}
+
 /// The error and its causes on one line. Library errors often spell their cause out already, so
 /// a cause whose text is already said is not said twice.
 pub fn error_line(e: &anyhow::Error) -> String {
     let mut line = String::new();
     for cause in e.chain() {
-        let text = clean(&cause.to_string()).replace('\n', " ");
+        let text = clean(&cause.to_string().replace('\n', " "));
         if line.contains(&text) {
             continue;
         }

@@ -45,7 +45,7 @@ impl Display {
 fn draw(p: &Progress) {
     let done = p.layers_done.load(Ordering::Relaxed);
     let total = p.layers_total.load(Ordering::Relaxed);
-    let read = layerscope_ci::humanize::bytes(p.bytes_read.load(Ordering::Relaxed));
+    let read = layerscope_format::bytes(p.bytes_read.load(Ordering::Relaxed));
     let of = p.bytes_total.load(Ordering::Relaxed);
     let layers = if total > 0 {
         format!("{done}/{total}")
@@ -53,7 +53,7 @@ fn draw(p: &Progress) {
         done.to_string()
     };
     let bytes = if of > 0 {
-        format!("{read} of {}", layerscope_ci::humanize::bytes(of))
+        format!("{read} of {}", layerscope_format::bytes(of))
     } else {
         read
     };

@@ -88,15 +88,21 @@ with open(f"{out}/deploy_key", "w") as f:
     f.write("-----BEGIN OPENSSH PRIVATE KEY-----\n")
     f.writelines(body[i:i + 70] + "\n" for i in range(0, len(body), 70))
     f.write("-----END OPENSSH PRIVATE KEY-----\n")
+# Credentials in the real formats, drawn from the same seed: fake, but not the vendors'
+# documentation examples, which scanners rightly ignore.
+def pick(alphabet, n):
+    return "".join(rng.choice(alphabet) for _ in range(n))
+upper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+"
+alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+with open(f"{out}/app.env", "w") as f:
+    f.write("# test fixture for layerscope: these credentials are fake\n")
+    f.write("APP_ENV=production\n")
+    f.write(f"AWS_ACCESS_KEY_ID=AKIA{pick(upper, 16)}\n")
+    f.write(f"AWS_SECRET_ACCESS_KEY={pick(b64, 40)}\n")
+with open(f"{out}/npm-token", "w") as f:
+    f.write(f"npm_{pick(alnum, 36)}")
 PY
-# AWS's own documentation example credentials: they match the real formats, and every
-# scanner and reader knows them to be fake.
-cat >"$demo/app.env" <<'ENV'
-# test fixture for layerscope: these credentials are fake
-APP_ENV=production
-AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE
-AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY
-ENV
 cat >"$demo/Containerfile" <<'CONTAINERFILE'
 FROM scratch
 ADD busybox-rootfs.tar /
@@ -115,6 +121,7 @@ COPY report.bin /app/data/report.bin
 COPY --chmod=600 deploy_key /root/.ssh/id_ed25519
 COPY app.env /app/.env
 RUN rm /app/data/report.bin
+ARG NPM_TOKEN
 RUN rm /root/.ssh/id_ed25519 /app/.env
 WORKDIR /app
 CMD ["/app/bin/run.sh"]
@@ -122,8 +129,11 @@ CONTAINERFILE
 chmod -R u=rwX,go=rX "$demo"
 normalise "$demo"
 
-bud ovl localhost/demo:latest "$demo"
-bud vfs localhost/demo:latest "$demo"
+# A build argument holding a token: the history of every RUN after it records the value.
+npm_token=$(cat "$demo/npm-token")
+rm "$demo/npm-token"
+bud ovl localhost/demo:latest "$demo" --build-arg "NPM_TOKEN=$npm_token"
+bud vfs localhost/demo:latest "$demo" --build-arg "NPM_TOKEN=$npm_token"
 rm -f demo.tar demo-vfs.oci.tar
 skopeo copy -q "${cs_ovl}localhost/demo:latest" docker-archive:demo.tar:layerscope-demo:latest
 skopeo copy -q "${cs_vfs}localhost/demo:latest" oci-archive:demo-vfs.oci.tar:latest

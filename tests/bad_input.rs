@@ -10,7 +10,8 @@ mod util;
 
 use std::path::Path;
 
-use archive::{DockerSave, gzip, layer, oci_archive, outer, sha256};
+use archive::layer;
+use layerscope_testkit::{DockerSave, Entry, Step, gzip, oci_archive, outer, sha256};
 use util::{ci, stderr, stdout};
 
 fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
@@ -197,7 +198,7 @@ fn wrong_platform_lists_the_available_ones() {
 #[test]
 fn history_longer_than_the_layers_is_paired_and_noted() {
     let mut save = DockerSave::new(good_layers());
-    save.history.push("/bin/sh -c phantom".into());
+    save.history.push(Step::layer("/bin/sh -c phantom"));
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "image.tar", &save.build());
     let o = ci(dir.path(), &[&path]);
@@ -260,4 +261,35 @@ fn hostile_names_are_contained_and_printed_safely() {
         !json.contains("../"),
         "`..` cannot climb out of the image: {json}"
     );
+}
+
+#[test]
+fn lying_headers_cannot_make_a_failing_image_pass() {
+    // The same 1000-byte file in two layers wastes every byte above the base: dive's default
+    // rules fail it. Directories, links and devices claiming exabytes used to wrap the sums
+    // and print a passing score; header-only entries weigh nothing.
+    let file = vec![b'x'; 1000];
+    let lies = [
+        Entry::File("app/data", &file, 0o644),
+        Entry::Lying("app/", b'5', u64::MAX),
+        Entry::Lying("app/link", b'2', u64::MAX / 2),
+        Entry::Lying("dev/null", b'3', 1 << 62),
+        Entry::Lying("run/fifo", b'6', 0o77_777_777_777),
+    ];
+    let save = DockerSave::new(vec![
+        layer(&[("app/data", &file)]),
+        layerscope_testkit::layer(&lies),
+    ]);
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "forged.tar", &save.build());
+    let o = ci(dir.path(), &[&path]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{}", stderr(&o));
+    assert!(out.contains("  efficiency: 50.0000 %\n"), "{out}");
+    assert!(
+        out.contains("  wastedBytes: 2000 bytes (2.0 kB)\n"),
+        "{out}"
+    );
+    assert!(out.contains("  userWastedPercent: 200.0000 %\n"), "{out}");
+    assert!(out.contains("Result:FAIL"), "{out}");
 }

@@ -95,26 +95,42 @@ fn json_report_carries_figures_rules_and_a_schema_version() {
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    assert_eq!(v["schemaVersion"], 1);
+    assert_eq!(v["schemaVersion"], 2);
     assert_eq!(v["dive"]["wastedBytes"], 52418);
     assert_eq!(v["image"]["layers"].as_array().unwrap().len(), 14);
-    assert_eq!(v["passed"], false);
-    let failed: Vec<&str> = v["rules"]
+    assert_eq!(v["image"]["platform"], "linux/amd64");
+    assert_eq!(v["gate"]["passed"], false);
+    let failed: Vec<&str> = v["gate"]["rules"]
         .as_array()
         .unwrap()
         .iter()
         .filter(|r| r["status"] == "fail")
-        .map(|r| r["name"].as_str().unwrap())
+        .map(|r| r["rule"].as_str().unwrap())
         .collect();
     assert_eq!(failed, ["highestUserWastedPercent"]);
-    let secret = v["reclaimable"]["paths"]
+    let secret = v["reclaimable"]["files"]
         .as_array()
         .unwrap()
         .iter()
         .find(|p| p["path"] == "/root/.ssh/id_ed25519")
         .expect("the deleted key is reclaimable");
-    assert_eq!(secret["copies"][0]["hiddenBy"], 13);
-    assert_eq!(secret["copies"][0]["how"], "deleted");
+    assert_eq!(secret["hiddenBy"]["layer"], 13);
+    assert_eq!(secret["hiddenBy"]["how"], "deleted");
+    // Valid against the schema the report crate keeps.
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("crates/layerscope-report/report.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(
+        validator.is_valid(&v),
+        "{:?}",
+        validator.iter_errors(&v).next()
+    );
 }
 
 #[test]

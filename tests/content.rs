@@ -2,19 +2,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::io::BufRead;
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
-use layerscope_reader::{Options, load};
-use layerscope_tree::{EntryKind, ImageTree, NoInspector, TarLimits, scan_layer};
+use layerscope_reader::Options;
+use layerscope_tree::{EntryKind, ImageTree};
 
 fn open(path: &Path) -> (layerscope_reader::Image, ImageTree) {
-    let scan = |tar: &mut dyn BufRead| {
-        scan_layer(tar, TarLimits::default(), &NoInspector)
-            .map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
-    };
-    let loaded = load(path, &Options::default(), &scan).expect("image loads");
-    (loaded.image, ImageTree::from_scans(loaded.layers))
+    let opened = layerscope_report::open(path, &Options::default(), None).expect("image loads");
+    (opened.image, opened.tree)
 }
 
 fn read(path: &str, file: &str) -> Vec<(usize, Vec<u8>)> {
@@ -31,13 +27,13 @@ fn read(path: &str, file: &str) -> Vec<(usize, Vec<u8>)> {
             .filter(|e| e.node == node && e.kind == EntryKind::File)
         {
             let bytes = image
-                .read_at(i, e.data_offset, e.size, 1 << 20)
+                .read_at(i, e.data_offset, e.size, 1 << 20, &AtomicBool::new(false))
                 .expect("readable");
             assert_eq!(bytes.len() as u64, e.size);
             assert_eq!(
                 xxhash_rust::xxh3::xxh3_64(&bytes),
                 e.hash,
-                "the bytes hash as scanned"
+                "the bytes hash as opened"
             );
             versions.push((i, bytes));
         }
@@ -70,4 +66,19 @@ fn a_deleted_secret_still_reads_from_its_layer() {
             .1
             .starts_with(b"-----BEGIN OPENSSH PRIVATE KEY-----")
     );
+}
+
+#[test]
+fn a_cancelled_read_stops_with_an_error() {
+    for source in ["tiny/docker-archive.tar.gz", "tiny/oci-archive-gzip.tar"] {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("testdata")
+            .join(source);
+        let (image, tree) = open(&path);
+        let last = tree.layers.len() - 1;
+        let error = image
+            .read_at(last, 0, 512, 1 << 20, &AtomicBool::new(true))
+            .expect_err("a cancelled read fails");
+        assert!(error.to_string().contains("cancelled"), "{source}: {error}");
+    }
 }

@@ -41,31 +41,6 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// The lines dive prints, with layerscope's additions (the reclaimable line and section, and
-/// the leak section after dive's `Result:` line) removed.
-pub fn dive_lines(text: &str) -> String {
-    let mut out = Vec::new();
-    let mut skipping = false;
-    for line in text.lines() {
-        if line.starts_with("Result:") {
-            out.push(line);
-            break;
-        }
-        if line.starts_with("Reclaimable Files:") {
-            skipping = true;
-            continue;
-        }
-        if skipping && line.starts_with("Results:") {
-            skipping = false;
-        }
-        if skipping || line.starts_with("  reclaimableBytes:") {
-            continue;
-        }
-        out.push(line);
-    }
-    out.join("\n")
-}
-
 /// The three figures and the inefficient table, sorted so tie order does not matter.
 pub fn figures(text: &str) -> (Vec<String>, Vec<String>) {
     let lines: Vec<&str> = text.lines().collect();

@@ -1,10 +1,11 @@
 //! Image-config hygiene: what the config, the history and the final filesystem say about how
 //! the image was built, each finding with a one-line fix.
 
-use layerscope_ci::humanize::bytes as human_bytes;
-use layerscope_tree::{EntryKind, ImageTree, NodeId, Stack};
+use layerscope_tree::{ImageTree, Stack};
+use schemars::JsonSchema;
 use serde::Serialize;
 
+use crate::redaction::Redactions;
 use crate::rule::Severity;
 use crate::secret::{SecretScanner, mask};
 
@@ -17,12 +18,20 @@ pub struct HygieneInput {
     pub env: Vec<String>,
     /// `config.Healthcheck.Test`; `None` when the image has no HEALTHCHECK.
     pub healthcheck: Option<Vec<String>>,
-    /// Every history entry's `created_by`, empty layers included.
-    pub history: Vec<String>,
+    /// Every history entry, empty layers included: they carry the ARG and ENV steps.
+    pub history: Vec<HistoryStep>,
+}
+
+/// One entry of the image's history.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HistoryStep {
+    pub created_by: String,
+    /// The step made no layer (`ENV`, `ARG`, `CMD`, …).
+    pub empty_layer: bool,
 }
 
 /// One hygiene problem.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct HygieneFinding {
     /// Stable id of the check (`LS-H001`).
@@ -32,9 +41,12 @@ pub struct HygieneFinding {
     pub message: String,
     /// One line: what to change in the Dockerfile.
     pub fix: &'static str,
-    /// The file or directory concerned, for filesystem checks.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    /// The files or directories concerned, for filesystem checks.
+    pub paths: Vec<String>,
+    /// The history entries concerned (from 0, empty layers counted), for history checks.
+    pub history: Vec<usize>,
+    /// The layers those history entries made.
+    pub layers: Vec<usize>,
 }
 
 /// One kind of check: its id, severity and fix.
@@ -82,6 +94,12 @@ pub const SETUID: Check = Check {
     title: "setuid/setgid file",
     fix: "drop the bit with `chmod u-s,g-s` unless the image needs it",
 };
+pub const STOCK_SETUID: Check = Check {
+    id: "LS-H009",
+    severity: Severity::Low,
+    title: "setuid/setgid files of the base distribution",
+    fix: "expected in a distribution base; drop the bits (`chmod u-s,g-s`) or the packages if the image never switches users",
+};
 pub const WORLD_WRITABLE: Check = Check {
     id: "LS-H007",
     severity: Severity::Medium,
@@ -96,7 +114,7 @@ pub const REMOTE_ADD: Check = Check {
 };
 
 /// Every check, for listings and documentation.
-pub const CHECKS: [Check; 8] = [
+pub const CHECKS: [Check; 9] = [
     ROOT_USER,
     SECRET_ENV,
     BUILD_SECRET,
@@ -105,70 +123,16 @@ pub const CHECKS: [Check; 8] = [
     SETUID,
     WORLD_WRITABLE,
     REMOTE_ADD,
+    STOCK_SETUID,
 ];
 
-/// A cache directory: where, what it is, which files count and how to avoid it.
-struct Cache {
-    dir: &'static str,
-    what: &'static str,
-    /// Only files with this suffix count.
-    suffix: Option<&'static str>,
-    fix: &'static str,
-}
-
-const CACHES: &[Cache] = &[
-    Cache {
-        dir: "var/lib/apt/lists",
-        what: "apt package lists",
-        suffix: None,
-        fix: "end the RUN that installs packages with `&& rm -rf /var/lib/apt/lists/*`",
-    },
-    Cache {
-        dir: "var/cache/apt/archives",
-        what: "downloaded .deb packages",
-        suffix: Some(".deb"),
-        fix: "run `apt-get clean` in the same RUN as `apt-get install`",
-    },
-    Cache {
-        dir: "var/cache/apk",
-        what: "apk cache",
-        suffix: None,
-        fix: "use `apk add --no-cache`",
-    },
-    Cache {
-        dir: "var/cache/dnf",
-        what: "dnf cache",
-        suffix: None,
-        fix: "run `dnf clean all` in the same RUN as `dnf install`",
-    },
-    Cache {
-        dir: "var/cache/yum",
-        what: "yum cache",
-        suffix: None,
-        fix: "run `yum clean all` in the same RUN as `yum install`",
-    },
-    Cache {
-        dir: "root/.cache/pip",
-        what: "pip cache",
-        suffix: None,
-        fix: "use `pip install --no-cache-dir`",
-    },
-    Cache {
-        dir: "root/.npm/_cacache",
-        what: "npm cache",
-        suffix: None,
-        fix: "run `npm cache clean --force` in the same RUN, or use a cache mount",
-    },
-];
-
-/// Directories where world-writable files are expected.
-const SCRATCH_DIRS: [&str; 3] = ["tmp", "var/tmp", "dev/shm"];
-
-/// Runs every check. `scanner` tells whether an ENV or build-arg value is itself a known secret.
+/// Runs every check. `scanner` tells whether an ENV, build-arg or command value is itself a
+/// known secret; every secret value found is added to `redactions`.
 pub fn hygiene(
     input: &HygieneInput,
     tree: &ImageTree,
     scanner: &SecretScanner,
+    redactions: &mut Redactions,
 ) -> Vec<HygieneFinding> {
     let mut out = Vec::new();
     root_user(input.user.as_deref(), &mut out);
@@ -176,6 +140,7 @@ pub fn hygiene(
         if let Some((key, value)) = entry.split_once('=')
             && let Some((severity, shown)) = secret_value(key, value, scanner)
         {
+            redactions.add(unquoted(value).as_bytes());
             out.push(finding(
                 SECRET_ENV,
                 severity,
@@ -183,7 +148,7 @@ pub fn hygiene(
             ));
         }
     }
-    history(input, scanner, &mut out);
+    crate::history::check(input, scanner, redactions, &mut out);
     if input.healthcheck.as_ref().is_none_or(Vec::is_empty) {
         out.push(finding(
             NO_HEALTHCHECK,
@@ -193,20 +158,22 @@ pub fn hygiene(
     }
     if let Some(last) = tree.layers.len().checked_sub(1) {
         let stack = Stack::at(tree, last);
-        caches(tree, &stack, &mut out);
-        modes(tree, &stack, &mut out);
+        crate::filesystem::caches(tree, &stack, &mut out);
+        crate::filesystem::modes(tree, &stack, &mut out);
     }
-    out.sort_by(|a, b| (a.severity, a.id, &a.path).cmp(&(b.severity, b.id, &b.path)));
+    out.sort_by(|a, b| (a.severity, a.id, &a.paths).cmp(&(b.severity, b.id, &b.paths)));
     out
 }
 
-fn finding(check: Check, severity: Severity, message: String) -> HygieneFinding {
+pub(crate) fn finding(check: Check, severity: Severity, message: String) -> HygieneFinding {
     HygieneFinding {
         id: check.id,
         severity,
         message,
         fix: check.fix,
-        path: None,
+        paths: Vec::new(),
+        history: Vec::new(),
+        layers: Vec::new(),
     }
 }
 
@@ -223,10 +190,19 @@ fn root_user(user: Option<&str>, out: &mut Vec<HygieneFinding>) {
     out.push(finding(ROOT_USER, ROOT_USER.severity, message));
 }
 
+/// A value without the quotes around it.
+pub(crate) fn unquoted(value: &str) -> &str {
+    value.trim().trim_matches(|c| c == '"' || c == '\'')
+}
+
 /// Whether `key=value` looks like a secret: critical when the value matches a secret rule,
 /// high when only the key's name suggests one. Returns the masked value to show.
-fn secret_value(key: &str, value: &str, scanner: &SecretScanner) -> Option<(Severity, String)> {
-    let value = value.trim().trim_matches(|c| c == '"' || c == '\'');
+pub(crate) fn secret_value(
+    key: &str,
+    value: &str,
+    scanner: &SecretScanner,
+) -> Option<(Severity, String)> {
+    let value = unquoted(value);
     if value.is_empty() {
         return None;
     }
@@ -291,193 +267,4 @@ fn placeholder(value: &str) -> bool {
     value.starts_with(['$', '<', '/'])
         || value.starts_with("{{")
         || WORDS.iter().any(|w| value.eq_ignore_ascii_case(w))
-}
-
-fn history(input: &HygieneInput, scanner: &SecretScanner, out: &mut Vec<HygieneFinding>) {
-    for (index, created_by) in input.history.iter().enumerate() {
-        for (what, key, value) in assignments(created_by) {
-            // A config ENV was already reported with its value; the history adds nothing.
-            if what == "ENV"
-                && input
-                    .env
-                    .iter()
-                    .any(|e| e.split_once('=') == Some((key, value)))
-            {
-                continue;
-            }
-            if let Some((severity, shown)) = secret_value(key, value, scanner) {
-                out.push(finding(
-                    BUILD_SECRET,
-                    severity,
-                    format!("history entry {index}: {what} {key} = {shown}"),
-                ));
-            }
-        }
-        if let Some(url) = remote_add(created_by) {
-            out.push(finding(
-                REMOTE_ADD,
-                REMOTE_ADD.severity,
-                format!("history entry {index}: ADD {url} without a checksum"),
-            ));
-        }
-    }
-}
-
-/// `KEY=value` pairs a history line records: `ENV`/`ARG` instructions (classic `#(nop)` and
-/// `BuildKit` forms) and the `|N KEY=value …` build-argument prefix of RUN lines.
-fn assignments(created_by: &str) -> Vec<(&'static str, &str, &str)> {
-    let line = created_by.trim();
-    let line = line
-        .split_once("#(nop)")
-        .map_or(line, |(_, rest)| rest.trim());
-    let mut out = Vec::new();
-    let mut words = line.split_whitespace().peekable();
-    let first = words.peek().copied().unwrap_or_default();
-    if first == "ENV" || first == "ARG" {
-        let what = if first == "ENV" { "ENV" } else { "ARG" };
-        words.next();
-        let rest: Vec<&str> = words.collect();
-        match rest.first() {
-            // The legacy `ENV KEY value with spaces` form.
-            Some(key) if !key.contains('=') && what == "ENV" && rest.len() > 1 => {
-                if let (Some(start), Some(end)) = (line.find(rest[1]), rest.last()) {
-                    let end = line.rfind(end).map_or(line.len(), |i| i + end.len());
-                    out.push((what, *key, &line[start..end]));
-                }
-            }
-            _ => out.extend(
-                rest.iter()
-                    .filter_map(|w| w.split_once('='))
-                    .map(|(k, v)| (what, k, v)),
-            ),
-        }
-        return out;
-    }
-    let mut words = line.split_whitespace();
-    let mut count = None;
-    for word in words.by_ref().take(2) {
-        if let Some(n) = word.strip_prefix('|').and_then(|n| n.parse::<usize>().ok()) {
-            count = Some(n);
-            break;
-        }
-    }
-    if let Some(n) = count {
-        out.extend(
-            words
-                .take(n)
-                .filter_map(|w| w.split_once('='))
-                .map(|(k, v)| ("ARG", k, v)),
-        );
-    }
-    out
-}
-
-/// The URL an `ADD` instruction downloads without `--checksum`, if it does.
-fn remote_add(created_by: &str) -> Option<&str> {
-    let mut words = instruction(created_by).split_whitespace();
-    if !words.next()?.eq_ignore_ascii_case("ADD") {
-        return None;
-    }
-    for word in words {
-        if word.starts_with("--checksum") {
-            return None;
-        }
-        if !word.starts_with("--") {
-            return (word.starts_with("https://") || word.starts_with("http://")).then_some(word);
-        }
-    }
-    None
-}
-
-/// The instruction a history line records: classic builders prefix it with `/bin/sh -c #(nop)`.
-fn instruction(created_by: &str) -> &str {
-    let line = created_by.trim();
-    line.split_once("#(nop)")
-        .map_or(line, |(_, rest)| rest.trim())
-}
-
-fn caches(tree: &ImageTree, stack: &Stack, out: &mut Vec<HygieneFinding>) {
-    for cache in CACHES {
-        let Some(dir) = tree.lookup(cache.dir) else {
-            continue;
-        };
-        let (mut files, mut bytes) = (0_u64, 0_u64);
-        let mut pending = vec![dir];
-        while let Some(node) = pending.pop() {
-            if !stack.is_present(node) {
-                continue;
-            }
-            pending.extend_from_slice(tree.children(node));
-            let Some(entry) = stack.visible(node).map(|r| tree.entry(r)) else {
-                continue;
-            };
-            let name = tree.name(node);
-            if entry.kind == EntryKind::File
-                && name != "lock"
-                && cache.suffix.is_none_or(|s| name.ends_with(s))
-            {
-                files += 1;
-                bytes += entry.size;
-            }
-        }
-        if files > 0 {
-            out.push(HygieneFinding {
-                id: PACKAGE_CACHE.id,
-                severity: PACKAGE_CACHE.severity,
-                message: format!(
-                    "{} left in /{}: {files} files, {}",
-                    cache.what,
-                    cache.dir,
-                    human_bytes(bytes)
-                ),
-                fix: cache.fix,
-                path: Some(format!("/{}", cache.dir)),
-            });
-        }
-    }
-}
-
-fn modes(tree: &ImageTree, stack: &Stack, out: &mut Vec<HygieneFinding>) {
-    let scratch: Vec<NodeId> = SCRATCH_DIRS.iter().filter_map(|d| tree.lookup(d)).collect();
-    for node in 0..tree.node_count() as NodeId {
-        let Some(entry) = stack.visible(node).map(|r| tree.entry(r)) else {
-            continue;
-        };
-        let file = matches!(entry.kind, EntryKind::File | EntryKind::Hardlink);
-        if file && entry.mode & 0o6000 != 0 {
-            let bits = match entry.mode & 0o6000 {
-                0o4000 => "setuid",
-                0o2000 => "setgid",
-                _ => "setuid and setgid",
-            };
-            let path = tree.path(node);
-            out.push(HygieneFinding {
-                id: SETUID.id,
-                severity: SETUID.severity,
-                message: format!("{} is {bits} (mode {:04o})", path, entry.mode & 0o7777),
-                fix: SETUID.fix,
-                path: Some(path),
-            });
-        }
-        let dir = entry.kind == EntryKind::Dir;
-        if (file || dir)
-            && entry.mode & 0o002 != 0
-            && !(dir && entry.mode & 0o1000 != 0)
-            && !scratch.iter().any(|&s| tree.is_within(node, s))
-        {
-            let path = tree.path(node);
-            let what = if dir { "directory" } else { "file" };
-            out.push(HygieneFinding {
-                id: WORLD_WRITABLE.id,
-                severity: WORLD_WRITABLE.severity,
-                message: format!(
-                    "{what} {} is world-writable (mode {:04o})",
-                    path,
-                    entry.mode & 0o7777
-                ),
-                fix: WORLD_WRITABLE.fix,
-                path: Some(path),
-            });
-        }
-    }
 }

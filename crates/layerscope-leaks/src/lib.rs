@@ -1,37 +1,44 @@
-//! What a container image ships but nobody sees: secrets in any layer (hidden ones first),
-//! files that later layers deleted, replaced or hid, and image-config hygiene.
+//! What a container image ships but nobody sees: secrets in any layer (hidden ones first) and
+//! image-config hygiene. The files later layers deleted, replaced or hid are the waste
+//! analysis's reclaimable versions. This crate only analyses: it reads no config file and
+//! prints nothing.
 //!
 //! The secret scan rides along the one pass that builds the trees, so no layer is read twice:
 //!
 //! ```text
-//! let config = LeakConfig::from_dive_ci(&text, path)?;          // or LeakConfig::default()
-//! let scanner = SecretScanner::with_config(&config)?;
+//! let scanner = SecretScanner::with_settings(&settings)?;
 //! let mut scans = layers.map(|tar| scan_layer(tar, limits, &scanner)).collect::<Result<Vec<_>, _>>()?;
 //! let secrets: Vec<_> = scans.iter_mut().map(|s| std::mem::take(&mut s.findings)).collect();
-//! let tree = ImageTree::from_scans(scans);
+//! let tree = ImageTree::from_scans(scans)?;
 //! let hidden = layerscope_waste::hidden_versions(&tree);
-//! let report = LeakReport::build(&LeakInput { tree: &tree, secrets: &secrets, hidden: &hidden,
-//!                                             layer_commands: &commands, image: &hygiene_input }, &scanner);
-//! print!("{}", render_text(&report, color));
-//! let results = evaluate_leak_rules(&config.rules, &report);   // `  FAIL: maxSecretFindings: …`
+//! let (report, redactions) = LeakReport::build(
+//!     &LeakInput { tree: &tree, secrets: &secrets, hidden: &hidden, image: &hygiene_input },
+//!     &scanner,
+//! );
+//! let shown = redactions.apply(&command);   // every command a report prints
 //! ```
 
-mod config;
 mod error;
-mod evaluation;
-mod hidden;
+mod filesystem;
+mod history;
 mod hygiene;
+mod redaction;
 mod report;
 mod rule;
 mod secret;
-mod text;
+mod settings;
 
-pub use config::{CustomRule, LeakConfig, LeakRules, parse_size};
-pub use error::LeakError;
-pub use evaluation::{LeakRuleResult, RuleStatus, evaluate_leak_rules};
-pub use hidden::{HiddenBy, HiddenFile, HiddenKind, LayerRef, hidden_files};
-pub use hygiene::{CHECKS, Check, HygieneFinding, HygieneInput, hygiene};
-pub use report::{LeakInput, LeakReport, SecretFinding};
+pub use error::{LeakError, regex_message};
+pub use hygiene::{CHECKS, Check, HistoryStep, HygieneFinding, HygieneInput, hygiene};
+pub use redaction::Redactions;
+pub use report::{LeakInput, LeakReport, SecretFinding, SecretPlace};
 pub use rule::{RULES, Rule, Severity};
-pub use secret::{DEFAULT_MAX_FILE_SIZE, RuleInfo, SecretMatch, SecretScanner, entropy, mask};
-pub use text::{HIDDEN_ROWS_PER_LAYER, printable, render_text};
+pub use secret::{
+    DEFAULT_MAX_FILE_SIZE, RuleInfo, SecretMatch, SecretScanner, content_regex, entropy, mask,
+};
+pub use settings::{CustomRule, ScanSettings};
+
+/// The check ids the gate's rules look for.
+pub mod checks {
+    pub use crate::hygiene::{NO_HEALTHCHECK, ROOT_USER};
+}

@@ -8,10 +8,11 @@
 //! closing quote when quoted, else at the end of the line or a comment; `name: Type,` in source
 //! code and a phrase in prose end elsewhere.
 
+use schemars::JsonSchema;
 use serde::Serialize;
 
 /// How bad a finding is, most severe first (so sorting puts critical findings on top).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Severity {
     Critical,

@@ -8,11 +8,13 @@ use regex::bytes::{
     RegexSetBuilder as BytesRegexSetBuilder,
 };
 use regex::{Regex, RegexSet};
+use schemars::JsonSchema;
 use serde::Serialize;
+use xxhash_rust::xxh3::xxh3_64;
 
-use crate::config::LeakConfig;
 use crate::error::LeakError;
 use crate::rule::{RULES, Rule, Severity};
+use crate::settings::ScanSettings;
 
 /// Files larger than this are not read for secrets unless the config says otherwise.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 1024 * 1024;
@@ -30,7 +32,7 @@ const ANCHOR_WINDOW: usize = 512;
 const MAX_CONTEXT_CHARS: usize = 40;
 
 /// One hit in one file. The path and layer come from the entry the scan attaches it to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct SecretMatch {
     /// Index into [`SecretScanner::rules`].
     pub rule: u32,
@@ -39,10 +41,27 @@ pub struct SecretMatch {
     /// What may be shown: a masked value with the key before it, or a harmless label such as a
     /// PEM header followed by `…`. Empty for a file flagged by name.
     pub masked: String,
+    /// The secret itself, so a report can mask it wherever else it appears (a build command
+    /// that wrote it, say). Never printed; empty for a label or a file flagged by name.
+    pub value: Box<[u8]>,
+    /// Tells one secret from another: the same value found again (in a copy of the file, in
+    /// a later layer) has the same identity, so a report lists it once with every place.
+    pub identity: u64,
+}
+
+// The derived Debug would print the secret.
+impl std::fmt::Debug for SecretMatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretMatch")
+            .field("rule", &self.rule)
+            .field("line", &self.line)
+            .field("masked", &self.masked)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What a report needs to know about a rule, built-in or from the config.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RuleInfo {
     pub id: String,
@@ -80,11 +99,11 @@ pub struct SecretScanner {
 impl SecretScanner {
     /// The built-in rules, the default size cap and no allow-list.
     pub fn new() -> Result<SecretScanner, LeakError> {
-        SecretScanner::with_config(&LeakConfig::default())
+        SecretScanner::with_settings(&ScanSettings::default())
     }
 
-    /// The built-in rules followed by the config's own, with its size cap and allowed paths.
-    pub fn with_config(config: &LeakConfig) -> Result<SecretScanner, LeakError> {
+    /// The built-in rules followed by the user's own, with the size cap and allowed paths.
+    pub fn with_settings(config: &ScanSettings) -> Result<SecretScanner, LeakError> {
         let mut rules = Vec::with_capacity(RULES.len() + config.custom_rules.len());
         for rule in RULES {
             rules.push(compile_builtin(rule)?);
@@ -259,6 +278,9 @@ fn candidate(
         {
             return None;
         }
+        if documented_example(value) {
+            return None;
+        }
         let start = if secret.start > whole.start {
             key_start(content, whole.start)
         } else {
@@ -274,8 +296,9 @@ fn candidate(
     };
     Some(Candidate {
         rule: index,
-        span,
         line: lines.line_at(content, whole.start),
+        identity: xxh3_64(&content[span.clone().unwrap_or(whole)]),
+        span,
         masked,
     })
 }
@@ -302,6 +325,8 @@ impl Inspector for SecretScanner {
                     rule: index as u32,
                     line: 0,
                     masked: String::new(),
+                    value: Box::default(),
+                    identity: xxh3_64(content),
                 });
             }
         }
@@ -335,6 +360,11 @@ impl Inspector for SecretScanner {
                 rule: candidate.rule as u32,
                 line: candidate.line,
                 masked: candidate.masked,
+                value: candidate
+                    .span
+                    .map(|span| content[span].into())
+                    .unwrap_or_default(),
+                identity: candidate.identity,
             });
         }
     }
@@ -342,9 +372,11 @@ impl Inspector for SecretScanner {
 
 struct Candidate {
     rule: usize,
+    /// The secret's bytes in the content; `None` for a label, which shows what it found.
     span: Option<Range<usize>>,
     line: u32,
     masked: String,
+    identity: u64,
 }
 
 /// Counts lines forward from the last match, so a file costs one pass however many matches.
@@ -397,7 +429,7 @@ fn compile_builtin(rule: &Rule) -> Result<Compiled, LeakError> {
 /// Content regexes run with Unicode off: `\b`, `\s` and classes are ASCII. A Unicode word
 /// boundary makes the fast DFA give up on the first non-ASCII byte, and a changelog with one
 /// accented name would then crawl through the slowest engine.
-pub(crate) fn content_regex(source: &str) -> Result<BytesRegex, regex::Error> {
+pub fn content_regex(source: &str) -> Result<BytesRegex, regex::Error> {
     BytesRegexBuilder::new(source).unicode(false).build()
 }
 
@@ -477,6 +509,16 @@ fn value_ends(quote: Option<u8>, rest: &[u8]) -> bool {
         Some(_) => false,
     }
 }
+
+/// Values the vendors' own documentation prints (`AKIAIOSFODNN7EXAMPLE`, the AWS examples):
+/// a README or a test fixture quoting one holds no secret. Vendors mark them with the word.
+fn documented_example(value: &[u8]) -> bool {
+    value
+        .windows(EXAMPLE.len())
+        .any(|w| w.eq_ignore_ascii_case(EXAMPLE))
+}
+
+const EXAMPLE: &[u8] = b"example";
 
 /// Shows at most 4 characters at each end, and only of long values; the stars are capped so a
 /// masked value does not give away its exact length either.

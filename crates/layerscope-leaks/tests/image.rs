@@ -6,9 +6,9 @@
 mod support;
 
 use layerscope_leaks::{
-    HiddenKind, HygieneInput, LeakConfig, LeakReport, SecretFinding, SecretScanner, render_text,
+    HistoryStep, HygieneInput, LeakReport, ScanSettings, SecretFinding, SecretPlace, SecretScanner,
 };
-use layerscope_waste::HideKind;
+use layerscope_waste::Hide;
 use support::E::{D, DM, F, M, Sym};
 use support::{E, report, report_with, tidy_config};
 
@@ -35,7 +35,13 @@ fn planted() -> LeakReport {
         user: None,
         env: vec!["PATH=/bin".to_owned()],
         healthcheck: None,
-        history: COMMANDS.iter().map(|c| (*c).to_owned()).collect(),
+        history: COMMANDS
+            .iter()
+            .map(|c| HistoryStep {
+                created_by: (*c).to_owned(),
+                empty_layer: false,
+            })
+            .collect(),
     };
     report(
         &[
@@ -56,7 +62,7 @@ fn planted() -> LeakReport {
                 D("app"),
                 F(
                     "app/.env",
-                    b"AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nREGION=eu-west-1\n",
+                    b"AWS_ACCESS_KEY_ID=AKIAQ3EGRBWKZ7JPSX2M\nREGION=eu-west-1\n",
                 ),
                 F("app/config.yml", config.as_bytes()),
             ],
@@ -76,114 +82,119 @@ fn planted() -> LeakReport {
                 F("app/cache/index.html", b"ok\n"),
             ],
         ],
-        &COMMANDS,
         &image,
     )
 }
 
-fn find<'r>(report: &'r LeakReport, rule: &str, path: &str) -> &'r SecretFinding {
+/// The one place of the finding of `rule` at `path`.
+fn find<'r>(report: &'r LeakReport, rule: &str, path: &str) -> &'r SecretPlace {
     report
         .secrets
         .iter()
-        .find(|s| s.rule == rule && s.path == path)
+        .filter(|s| s.rule == rule)
+        .flat_map(|s| &s.places)
+        .find(|p| p.path == path)
         .unwrap_or_else(|| panic!("no {rule} at {path} in {:#?}", report.secrets))
+}
+
+/// Where a secret is: path, layer, and who hid it.
+type Place<'a> = (&'a str, usize, Option<(usize, Hide)>);
+
+fn hider(place: &SecretPlace) -> Option<(usize, Hide)> {
+    place.hidden_by.map(|h| (h.layer, h.how))
 }
 
 #[test]
 fn every_planted_secret_is_reported_with_the_layer_that_added_it_and_the_one_that_hid_it() {
     let report = planted();
-    let hider = |s: &SecretFinding| s.hidden.as_ref().map(|h| (h.layer, h.how));
 
     let key = find(&report, "private-key-openssh", "/root/.ssh/id_ed25519");
-    assert_eq!((key.layer, hider(key)), (1, Some((4, HideKind::Deleted))));
-    assert_eq!(key.command, COMMANDS[1]);
-    assert_eq!(&*key.hidden.as_ref().unwrap().command, COMMANDS[4]);
-    assert_eq!(key.masked, "-----BEGIN OPENSSH PRIVATE KEY----- …");
+    assert_eq!((key.layer, hider(key)), (1, Some((4, Hide::Deleted))));
     let by_name = find(&report, "ssh-private-key-file", "/root/.ssh/id_ed25519");
     assert_eq!(
         (by_name.layer, hider(by_name)),
-        (1, Some((4, HideKind::Deleted)))
+        (1, Some((4, Hide::Deleted)))
     );
 
     let overwritten = find(&report, "github-token", "/app/config.yml");
     assert_eq!(
         (overwritten.layer, hider(overwritten)),
-        (2, Some((5, HideKind::Overwritten)))
+        (2, Some((5, Hide::Overwritten)))
     );
     assert_eq!(overwritten.line, 2);
 
     let opaque = find(&report, "github-token", "/app/cache/deploy.sh");
     assert_eq!(
         (opaque.layer, hider(opaque)),
-        (3, Some((6, HideKind::OpaqueDir)))
+        (3, Some((6, Hide::OpaqueDir)))
     );
 
     let visible = find(&report, "aws-access-key-id", "/app/.env");
     assert_eq!((visible.layer, hider(visible)), (2, None));
-    assert_eq!(visible.masked, "AKIA************MPLE");
     assert_eq!(visible.fingerprint, "aws-access-key-id:/app/.env:1");
-    let dotenv = find(&report, "dotenv-file", "/app/.env");
-    assert_eq!(dotenv.layer, 2);
+    assert_eq!(find(&report, "dotenv-file", "/app/.env").layer, 2);
 
     assert_eq!(report.secrets.len(), 6, "{:#?}", report.secrets);
     assert_eq!(report.hidden_secret_count(), 4);
     // Hidden ones come first.
-    assert!(report.secrets[..4].iter().all(|s| s.hidden.is_some()));
+    assert!(report.secrets[..4].iter().all(SecretFinding::is_hidden));
+    let masked: Vec<&str> = report.secrets.iter().map(|s| s.masked.as_str()).collect();
+    assert!(masked.contains(&"-----BEGIN OPENSSH PRIVATE KEY----- …"));
+    assert!(masked.contains(&"AKIA************SX2M"));
     for secret in &report.secrets {
         assert!(!secret.masked.contains("Aa1Bb2Cc3Aa1"), "{}", secret.masked);
-        assert!(!secret.masked.contains("IOSFODNN7"), "{}", secret.masked);
+        assert!(!secret.masked.contains("EGRBWKZ7J"), "{}", secret.masked);
     }
 }
 
 #[test]
-fn hidden_files_carry_both_layers_and_how() {
-    let report = planted();
-    let rows: Vec<(&str, HiddenKind, usize, usize, HideKind)> = report
-        .hidden_files
+fn one_secret_is_one_finding_with_every_place_it_ships() {
+    let env = b"AWS_ACCESS_KEY_ID=AKIAQ3EGRBWKZ7JPSX2M\n";
+    let report = report(
+        &[
+            &[D("app"), F("app/.env", env)],
+            // `chmod` copies the file up again: the same secret, a second place.
+            &[D("app"), M("app/.env", env, 0o600)],
+            &[D("srv"), F("srv/copy.env", env)],
+            &[D("app"), F("app/.wh..env", b"")],
+        ],
+        &tidy_config(),
+    );
+    let aws: Vec<_> = report
+        .secrets
         .iter()
-        .map(|f| {
-            (
-                f.path.as_str(),
-                f.kind,
-                f.added.layer,
-                f.hidden.layer,
-                f.hidden.how,
-            )
-        })
+        .filter(|s| s.rule == "aws-access-key-id")
+        .collect();
+    assert_eq!(aws.len(), 1, "{:#?}", report.secrets);
+    let places: Vec<Place> = aws[0]
+        .places
+        .iter()
+        .map(|p| (p.path.as_str(), p.layer, hider(p)))
         .collect();
     assert_eq!(
-        rows,
+        places,
         [
-            ("/bin/ls", HiddenKind::Symlink, 0, 4, HideKind::Deleted),
-            (
-                "/root/.ssh/id_ed25519",
-                HiddenKind::File,
-                1,
-                4,
-                HideKind::Deleted
-            ),
-            (
-                "/app/config.yml",
-                HiddenKind::File,
-                2,
-                5,
-                HideKind::Overwritten
-            ),
-            (
-                "/app/cache/deploy.sh",
-                HiddenKind::File,
-                3,
-                6,
-                HideKind::OpaqueDir
-            ),
+            ("/app/.env", 0, Some((1, Hide::Overwritten))),
+            ("/app/.env", 1, Some((3, Hide::Deleted))),
+            ("/srv/copy.env", 2, None),
         ]
     );
-    let key = &report.hidden_files[1];
-    assert_eq!((key.mode, key.size), (0o600, KEY.len() as u64));
-    assert_eq!(&*key.added.command, COMMANDS[1]);
-    assert_eq!(report.hidden_files[0].link.as_deref(), Some("sh"));
-    let files: u64 = report.hidden_files.iter().map(|f| f.size).sum();
-    assert_eq!(report.hidden_bytes, files);
+}
+
+#[test]
+fn documented_example_credentials_are_not_findings() {
+    let report = report(
+        &[&[
+            D("app"),
+            F(
+                "app/README.md",
+                b"Set AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE and\n\
+                  AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+            ),
+        ]],
+        &tidy_config(),
+    );
+    assert!(report.secrets.is_empty(), "{:#?}", report.secrets);
 }
 
 #[test]
@@ -218,55 +229,10 @@ fn a_clean_image_yields_no_secret() {
                 F("etc/.wh.hostname", b""),
             ],
         ],
-        &[
-            "COPY etc/ /etc/",
-            "COPY app/ /app/",
-            "COPY pub /root/.ssh/",
-            "RUN rm /etc/hostname",
-        ],
         &tidy_config(),
     );
     assert!(report.secrets.is_empty(), "{:#?}", report.secrets);
-    assert_eq!(report.hidden_files.len(), 2);
     assert!(report.hygiene.is_empty(), "{:#?}", report.hygiene);
-}
-
-#[test]
-fn text_report() {
-    insta::assert_snapshot!(render_text(&planted(), false));
-}
-
-#[test]
-fn json_report() {
-    let report = planted();
-    let json: serde_json::Value = serde_json::from_str(&report.to_json().unwrap()).unwrap();
-    let first = &json["secrets"][0];
-    assert_eq!(first["hidden"]["how"], "deleted");
-    assert_eq!(first["severity"], "critical");
-    assert!(json["hiddenFiles"].is_array());
-    assert!(json["hiddenBytes"].is_u64());
-    insta::assert_json_snapshot!(json["secrets"]);
-}
-
-#[test]
-fn color_is_optional_and_control_characters_never_reach_the_terminal() {
-    let report = report(
-        &[
-            &[
-                D("app"),
-                F("app/\x1b[2Jevil\n.env", b"A=1\n"),
-                F("app/.env", b"TOKEN=1\n"),
-            ],
-            &[F("app/.wh.\x1b[2Jevil\n.env", b"")],
-        ],
-        &["COPY . /app", "RUN rm -f '/app/\x1b[2Jevil\n.env'"],
-        &tidy_config(),
-    );
-    let plain = render_text(&report, false);
-    assert!(!plain.contains('\x1b'), "{plain}");
-    assert!(plain.contains("\\u{1b}[2Jevil\\n.env"), "{plain}");
-    let colored = render_text(&report, true);
-    assert!(colored.contains("\x1b[1m"));
 }
 
 #[test]
@@ -277,21 +243,20 @@ fn documentation_examples_can_be_allow_listed_by_path_or_fingerprint() {
         D("app"),
         F("app/.env", b"TOKEN=1\n"),
     ]];
-    let plain = report(layers, &["ADD / /"], &tidy_config());
+    let plain = report(layers, &tidy_config());
     let rules: Vec<&str> = plain.secrets.iter().map(|s| s.rule.as_str()).collect();
     assert_eq!(
         rules,
         ["private-key-openssh", "dotenv-file"],
         "examples are reported by default"
     );
-    let config = LeakConfig::from_dive_ci(
-        "leaks:\n  allowPaths: ['^/usr/share/doc/']\n  allowFingerprints: ['dotenv-file:/app/.env:1']\n",
-        std::path::Path::new(".dive-ci"),
-    )
-    .unwrap();
-    let scanner = SecretScanner::with_config(&config).unwrap();
-    let quiet = report_with(layers, &["ADD / /"], &tidy_config(), &scanner);
+    let settings = ScanSettings {
+        allow_paths: vec!["^/usr/share/doc/".to_owned()],
+        allow_fingerprints: vec!["dotenv-file:/app/.env:1".to_owned()],
+        ..ScanSettings::default()
+    };
+    let scanner = SecretScanner::with_settings(&settings).unwrap();
+    let quiet = report_with(layers, &tidy_config(), &scanner);
     assert!(quiet.secrets.is_empty(), "{:#?}", quiet.secrets);
     assert_eq!(quiet.allowed_secrets, 1);
-    assert!(render_text(&quiet, false).starts_with("Secrets: 0, 1 allow-listed\n"));
 }

@@ -2,7 +2,7 @@
 //! run time, so no scanner of this repository mistakes the test file for a leak.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use layerscope_leaks::{LeakConfig, RULES, SecretScanner, entropy, mask};
+use layerscope_leaks::{CustomRule, RULES, ScanSettings, SecretScanner, Severity, entropy, mask};
 use layerscope_tree::Inspector;
 
 fn scanner() -> &'static SecretScanner {
@@ -115,28 +115,34 @@ fn aws_keys() {
     let s = scanner();
     let found = s.scan(
         "/app/settings.py",
-        b"# creds\nKEY_ID = 'AKIAIOSFODNN7EXAMPLE'\n",
+        b"# creds\nKEY_ID = 'AKIAQ3EGRBWKZ7JPSX2M'\n",
     );
     assert_eq!(found.len(), 1);
     assert_eq!(s.rule(found[0].rule).unwrap().id, "aws-access-key-id");
-    assert_eq!(found[0].masked, "AKIA************MPLE");
+    assert_eq!(found[0].masked, "AKIA************SX2M");
     assert_eq!(found[0].line, 2);
     assert_only("/x", "ASIAY34FZKBOKMUTVV7A", "aws-access-key-id");
     assert_none("/x", "AKIAIOSFODNN7EXAMPL");
     assert_none("/x", "akiaiosfodnn7example");
-    assert_none("/x", "XAKIAIOSFODNN7EXAMPLE");
+    assert_none("/x", "XAKIAQ3EGRBWKZ7JPSX2M");
 
-    let line = "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+    let line = "aws_secret_access_key = 0t9mJ2xQbZ7/Kp4wLd8Vn3Rc+Yh6Tq1sFg5Ue1kj\n";
     assert_only("/root/.aws/credentials", line, "aws-secret-access-key");
     let found = s.scan("/x", line.as_bytes());
     assert!(
-        found[0].masked.starts_with("aws_secret_access_key = wJal"),
+        found[0].masked.starts_with("aws_secret_access_key = 0t9m"),
         "{}",
         found[0].masked
     );
-    assert!(!found[0].masked.contains("wJalrXUtnFEMI/K7MDENG"));
+    assert!(!found[0].masked.contains("0t9mJ2xQbZ7/Kp4wLd8V"));
+    // AWS's documentation examples are no secrets.
+    assert_none(
+        "/x",
+        "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n",
+    );
+    assert_none("/x", "KEY_ID = 'AKIAIOSFODNN7EXAMPLE'\n");
     assert_none("/x", "aws_secret_access_key = ${AWS_SECRET_ACCESS_KEY}\n");
-    let json = r#"{"AccessKeyId": "ASIAY34FZKBOKMUTVV7A", "SecretAccessKey": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"}"#;
+    let json = r#"{"AccessKeyId": "ASIAY34FZKBOKMUTVV7A", "SecretAccessKey": "0t9mJ2xQbZ7/Kp4wLd8Vn3Rc+Yh6Tq1sFg5Ue1kj"}"#;
     let rules: Vec<String> = s
         .scan("/x", json.as_bytes())
         .iter()
@@ -336,7 +342,7 @@ fn random_base64_without_a_key_name_is_not_a_secret() {
 
 #[test]
 fn specific_rules_win_over_the_generic_one_on_the_same_value() {
-    let text = "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n";
+    let text = "AWS_SECRET_ACCESS_KEY=0t9mJ2xQbZ7/Kp4wLd8Vn3Rc+Yh6Tq1sFg5Ue1kj\n";
     assert_only("/srv/deploy.sh", text, "aws-secret-access-key");
     let text = format!("GITHUB_TOKEN={}\n", format_args!("ghp_{}", alnum(36)));
     assert_only("/srv/deploy.sh", &text, "github-token");
@@ -345,7 +351,7 @@ fn specific_rules_win_over_the_generic_one_on_the_same_value() {
 #[test]
 fn binary_files_are_skipped_but_names_still_count() {
     let mut content = b"\x7fELF\0\0\0".to_vec();
-    content.extend_from_slice(b"AKIAIOSFODNN7EXAMPLE");
+    content.extend_from_slice(b"AKIAQ3EGRBWKZ7JPSX2M");
     assert_none("/usr/bin/tool", std::str::from_utf8(&content).unwrap());
     let s = scanner();
     assert_eq!(s.scan("/root/.ssh/id_rsa", &content).len(), 1);
@@ -356,12 +362,12 @@ fn size_cap_and_allowed_paths_decide_what_is_read() {
     let s = scanner();
     assert!(s.wants("app/.env", 1024 * 1024));
     assert!(!s.wants("app/big.bin", 1024 * 1024 + 1));
-    let config = LeakConfig {
+    let config = ScanSettings {
         max_file_size: 10,
         allow_paths: vec!["^/usr/share/doc/".to_owned(), "/tests?/".to_owned()],
-        ..LeakConfig::default()
+        ..ScanSettings::default()
     };
-    let s = SecretScanner::with_config(&config).unwrap();
+    let s = SecretScanner::with_settings(&config).unwrap();
     assert!(!s.wants("app/a", 11));
     assert!(s.wants("app/a", 10));
     assert!(!s.wants("usr/share/doc/x/README", 1));
@@ -371,12 +377,17 @@ fn size_cap_and_allowed_paths_decide_what_is_read() {
 
 #[test]
 fn user_rules_run_after_the_built_in_ones() {
-    let config = LeakConfig::from_dive_ci(
-        "leaks:\n  rules:\n    - id: acme-key\n      severity: critical\n      regex: 'acme_[a-z0-9]{12}'\n      path: '\\.conf$'\n",
-        std::path::Path::new(".dive-ci"),
-    )
-    .unwrap();
-    let s = SecretScanner::with_config(&config).unwrap();
+    let config = ScanSettings {
+        custom_rules: vec![CustomRule {
+            id: "acme-key".to_owned(),
+            description: "acme-key".to_owned(),
+            severity: Severity::Critical,
+            regex: "acme_[a-z0-9]{12}".to_owned(),
+            path: Some("\\.conf$".to_owned()),
+        }],
+        ..ScanSettings::default()
+    };
+    let s = SecretScanner::with_settings(&config).unwrap();
     let found = s.scan("etc/acme.conf", b"key acme_0123456789ab\n");
     assert_eq!(found.len(), 1);
     let rule = s.rule(found[0].rule).unwrap();

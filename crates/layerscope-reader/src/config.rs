@@ -1,13 +1,15 @@
 //! The image config: runtime settings, and history paired with the layers that have content.
 
-use oci_spec::image::ImageConfiguration;
-
+use crate::digest::{Algorithm, Hasher};
 use crate::error::ReadError;
+use oci_spec::image::ImageConfiguration;
 
 /// What the config says, in the shape the analyses need.
 #[derive(Debug, Clone)]
 pub struct ImageConfig {
     pub parsed: ImageConfiguration,
+    /// `sha256:<hex>` of the config's bytes: the image id Docker shows.
+    pub digest: String,
     /// Docker's `config.Healthcheck`, which OCI's config has no field for.
     pub healthcheck: Option<Vec<String>>,
     pub diff_ids: Vec<String>,
@@ -58,6 +60,11 @@ impl ImageConfig {
             .collect();
         Ok(ImageConfig {
             parsed,
+            digest: {
+                let mut hasher = Hasher::new(Algorithm::Sha256);
+                hasher.update(bytes);
+                format!("sha256:{}", hasher.finish())
+            },
             healthcheck,
             diff_ids,
             history,
@@ -78,12 +85,4 @@ impl ImageConfig {
         let paired = (0..layers).map(|i| with_content.get(i).copied()).collect();
         (paired, note)
     }
-}
-
-/// The command as dive shows it: `/bin/sh -c ` dropped, `#(nop) ` kept.
-pub fn display_command(created_by: &str) -> String {
-    created_by
-        .strip_prefix("/bin/sh -c ")
-        .unwrap_or(created_by)
-        .to_owned()
 }

@@ -7,6 +7,7 @@
 //! decoded in parallel; a compressed archive (`docker save | gzip`) is read in one streaming pass.
 //! Nothing is ever written to disk.
 
+mod cancel;
 mod config;
 mod digest;
 mod error;
@@ -22,11 +23,11 @@ use std::fs::File;
 use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-pub use config::{HistoryEntry, ImageConfig, display_command};
+pub use config::{HistoryEntry, ImageConfig};
 pub use digest::Digest;
 pub use error::{LayerError, ReadError};
 pub use layer::{BombLimits, Compression};
@@ -34,6 +35,7 @@ pub use manifest::{Format, LayerBlob};
 pub use oci_spec::image::ImageConfiguration;
 pub use platform::Platform;
 
+use cancel::Cancellable;
 use layer::{LayerDigests, read_layer};
 use manifest::{Resolved, Want, resolve};
 use store::{Store, TarIndex};
@@ -86,10 +88,9 @@ impl Default for Options {
 #[derive(Debug, Clone)]
 pub struct LayerInfo {
     pub blob: LayerBlob,
-    /// `created_by` as dive shows it (`/bin/sh -c ` dropped).
-    pub command: String,
-    /// `created_by` whole.
-    pub created_by: String,
+    /// The history's `created_by` for the layer, whole; `None` when the history has no entry
+    /// for it.
+    pub created_by: Option<String>,
     pub compression: Compression,
 }
 
@@ -339,18 +340,10 @@ pub(crate) fn image(
         .into_iter()
         .zip(history)
         .zip(compressions)
-        .map(|((blob, h), &compression)| {
-            let created_by = h.map(|h| h.created_by.clone()).unwrap_or_default();
-            LayerInfo {
-                command: if h.is_some() {
-                    display_command(&created_by)
-                } else {
-                    "(missing)".to_owned()
-                },
-                created_by,
-                blob,
-                compression,
-            }
+        .map(|((blob, h), &compression)| LayerInfo {
+            created_by: h.map(|h| h.created_by.clone()),
+            blob,
+            compression,
         })
         .collect();
     Image {
@@ -368,13 +361,15 @@ pub(crate) fn image(
 
 impl Image {
     /// Reads `len` bytes at `offset` of layer `layer`'s uncompressed tar, for viewing one file
-    /// without holding any layer in memory. `len` is capped at `max`.
+    /// without holding any layer in memory. `len` is capped at `max`. Setting `cancel` stops
+    /// the read (a viewer that was closed) with an error.
     pub fn read_at(
         &self,
         layer: usize,
         offset: u64,
         len: u64,
         max: u64,
+        cancel: &AtomicBool,
     ) -> Result<Vec<u8>, ReadError> {
         let info = self
             .layers
@@ -397,15 +392,15 @@ impl Image {
         };
         match &self.store {
             Store::Memory { .. } => {
-                stream::read_blob_again(&self.path, &info.blob.name, &self.store, &grab).map_err(
-                    |e| match e {
+                stream::read_blob_again(&self.path, &info.blob.name, &self.store, &grab, cancel)
+                    .map_err(|e| match e {
                         stream::Again::Read(e) => e,
                         stream::Again::Layer(e) => layer_error(e),
-                    },
-                )
+                    })
             }
             store => {
                 let (raw, _) = store.open(&info.blob.name)?;
+                let raw = Cancellable::new(raw, cancel);
                 read_layer(raw, None, BombLimits::default(), &grab, false, None)
                     .map(|(v, _)| v)
                     .map_err(layer_error)

@@ -7,9 +7,11 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
 
 use layerscope_tar::{EntryType, Limits, TarReader};
 
+use crate::cancel::Cancellable;
 use crate::digest::Algorithm;
 use crate::error::{LayerError, ReadError};
 use crate::layer::{BombLimits, Compression, LayerDigests, read_layer};
@@ -17,7 +19,10 @@ use crate::manifest::resolve;
 use crate::store::{Store, clean, link_target};
 use crate::{LayerFn, Loaded, Options, in_manifest_order, want};
 
-fn decoder(path: &Path, file: File) -> Result<(Box<dyn Read + Send>, Compression), ReadError> {
+fn decoder<'r>(
+    path: &Path,
+    file: impl Read + Send + 'r,
+) -> Result<(Box<dyn Read + Send + 'r>, Compression), ReadError> {
     let mut buffered = BufReader::new(file);
     let head = buffered
         .fill_buf()
@@ -145,9 +150,11 @@ pub(crate) fn read_blob_again<T>(
     blob: &str,
     store: &Store,
     f: &LayerFn<'_, T>,
+    cancel: &AtomicBool,
 ) -> Result<T, Again> {
     let wanted = store.resolve(blob).map_err(Again::Read)?;
     let file = File::open(path).map_err(|source| Again::Read(ReadError::Open { source }))?;
+    let file = Cancellable::new(file, cancel);
     let (reader, _) = decoder(path, file).map_err(Again::Read)?;
     let mut tar = TarReader::new(
         BufReader::with_capacity(256 * 1024, reader),

@@ -3,7 +3,8 @@
 use crate::NodeId;
 
 /// What an entry is. Whiteouts and opaque markers are entries too: they change the stack.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "camelCase")]
 #[repr(u8)]
 pub enum EntryKind {
     File,
@@ -23,6 +24,19 @@ impl EntryKind {
     /// True for entries that stand in the filesystem (not whiteout markers).
     pub fn is_present(self) -> bool {
         !matches!(self, EntryKind::Whiteout | EntryKind::Opaque)
+    }
+
+    /// The character `ls -l` starts a mode with (`-`, `d`, `l`, `c`, `b`, `p`); a hard link is
+    /// a regular file there.
+    pub fn mode_char(self) -> char {
+        match self {
+            EntryKind::Dir => 'd',
+            EntryKind::Symlink => 'l',
+            EntryKind::Char => 'c',
+            EntryKind::Block => 'b',
+            EntryKind::Fifo => 'p',
+            EntryKind::File | EntryKind::Hardlink | EntryKind::Whiteout | EntryKind::Opaque => '-',
+        }
     }
 
     /// The tar type flag dive reports in its JSON; markers are regular files in the archive.

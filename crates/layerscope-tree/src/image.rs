@@ -46,6 +46,28 @@ struct Names {
     ends: Vec<u32>,
 }
 
+/// Why the layers could not be put into one tree: a table outgrew its 32-bit indexes. Only an
+/// archive built to exhaust memory gets here; checking keeps it an error, not a wrapped index.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the image has more {what} than layerscope can index ({limit})")]
+pub struct TreeError {
+    pub what: &'static str,
+    pub limit: u64,
+}
+
+/// The largest index the tables hold; `u32::MAX` itself marks "no link".
+const MAX_INDEX: u64 = u32::MAX as u64 - 1;
+
+fn index(len: usize, what: &'static str) -> Result<u32, TreeError> {
+    u32::try_from(len)
+        .ok()
+        .filter(|&i| u64::from(i) <= MAX_INDEX)
+        .ok_or(TreeError {
+            what,
+            limit: MAX_INDEX,
+        })
+}
+
 impl Names {
     fn get(&self, id: u32) -> &str {
         let end = self.ends[id as usize] as usize;
@@ -57,10 +79,12 @@ impl Names {
         &self.text[start..end]
     }
 
-    fn push(&mut self, name: &str) -> u32 {
+    fn push(&mut self, name: &str) -> Result<u32, TreeError> {
+        let id = index(self.ends.len(), "file names")?;
+        let end = index(self.text.len() + name.len(), "bytes of file names")?;
         self.text.push_str(name);
-        self.ends.push(self.text.len() as u32);
-        (self.ends.len() - 1) as u32
+        self.ends.push(end);
+        Ok(id)
     }
 }
 
@@ -77,33 +101,33 @@ struct Builder {
 }
 
 impl Builder {
-    fn intern_name(&mut self, name: &str) -> u32 {
+    fn intern_name(&mut self, name: &str) -> Result<u32, TreeError> {
         let mut hasher = FxHasher::default();
         hasher.write(name.as_bytes());
         let hash = hasher.finish();
-        match self.by_hash.get(&hash) {
+        Ok(match self.by_hash.get(&hash) {
             Some(&id) if self.names.get(id) == name => id,
             Some(_) => {
                 if let Some(&id) = self.collided.get(name) {
-                    return id;
+                    return Ok(id);
                 }
-                let id = self.names.push(name);
+                let id = self.names.push(name)?;
                 self.collided.insert(name.into(), id);
                 id
             }
             None => {
-                let id = self.names.push(name);
+                let id = self.names.push(name)?;
                 self.by_hash.insert(hash, id);
                 id
             }
-        }
+        })
     }
 
     /// The node of `path`, created with its parents when new. Entries of one directory come
     /// together in a tar, so the last directory is remembered and most paths cost one lookup.
-    fn node(&mut self, path: &str, last_dir: &mut (String, NodeId)) -> NodeId {
+    fn node(&mut self, path: &str, last_dir: &mut (String, NodeId)) -> Result<NodeId, TreeError> {
         if path.is_empty() {
-            return ROOT;
+            return Ok(ROOT);
         }
         if let Some((dir, name)) = path.rsplit_once('/')
             && dir == last_dir.0
@@ -111,52 +135,54 @@ impl Builder {
             let parent = last_dir.1;
             return self.child(parent, name);
         }
-        let node = self.walk(ROOT, path);
+        let node = self.walk(ROOT, path)?;
         if let Some((dir, _)) = path.rsplit_once('/') {
             last_dir.0.clear();
             last_dir.0.push_str(dir);
             last_dir.1 = self.parent[node as usize];
         }
-        node
+        Ok(node)
     }
 
-    fn child(&mut self, parent: NodeId, part: &str) -> NodeId {
-        let name = self.intern_name(part);
+    fn child(&mut self, parent: NodeId, part: &str) -> Result<NodeId, TreeError> {
+        let name = self.intern_name(part)?;
         if let Some(&child) = self.lookup.get(&(parent, name)) {
-            child
+            Ok(child)
         } else {
-            let child = self.parent.len() as NodeId;
+            let child = index(self.parent.len(), "paths")?;
             self.parent.push(parent);
             self.name.push(name);
             self.lookup.insert((parent, name), child);
-            child
+            Ok(child)
         }
     }
 
-    fn walk(&mut self, from: NodeId, path: &str) -> NodeId {
+    fn walk(&mut self, from: NodeId, path: &str) -> Result<NodeId, TreeError> {
         path.split('/')
-            .fold(from, |node, part| self.child(node, part))
+            .try_fold(from, |node, part| self.child(node, part))
     }
 }
 
 impl ImageTree {
     /// Shares the paths of every layer's scan. Findings stay with the caller.
-    pub fn from_scans<F>(scans: Vec<LayerScan<F>>) -> Self {
+    pub fn from_scans<F>(scans: Vec<LayerScan<F>>) -> Result<Self, TreeError> {
         let mut b = Builder::default();
         b.parent.push(ROOT);
-        let root_name = b.intern_name("");
+        let root_name = b.intern_name("")?;
         b.name.push(root_name);
         let mut links = Vec::new();
         let mut layers = Vec::with_capacity(scans.len());
         let mut last_dir = (String::new(), ROOT);
         for scan in scans {
             let mut entries = Vec::with_capacity(scan.entries.len());
+            index(scan.entries.len(), "entries in one layer")?;
             for raw in scan.entries {
-                let node = b.node(&raw.path, &mut last_dir);
+                let node = b.node(&raw.path, &mut last_dir)?;
                 let link = match raw.link {
                     Some(target) => {
+                        let link = index(links.len(), "links")?;
                         links.push(target);
-                        (links.len() - 1) as u32
+                        link
                     }
                     None => NO_LINK,
                 };
@@ -179,7 +205,7 @@ impl ImageTree {
             });
         }
         let (child_start, children) = sorted_children(&b.parent, &b.name, &b.names);
-        ImageTree {
+        Ok(ImageTree {
             parent: b.parent,
             name: b.name,
             names: b.names,
@@ -187,7 +213,7 @@ impl ImageTree {
             children,
             links,
             layers,
-        }
+        })
     }
 
     pub fn node_count(&self) -> usize {

@@ -11,7 +11,7 @@ mod scan;
 mod stack;
 
 pub use entry::{Entry, EntryKind, NO_LINK};
-pub use image::{EntryRef, ImageTree, Layer, NodeId, ROOT};
+pub use image::{EntryRef, ImageTree, Layer, NodeId, ROOT, TreeError};
 pub use layerscope_tar::Limits as TarLimits;
 pub use scan::{Inspector, LayerScan, NoInspector, RawEntry, ScanError, scan_layer};
 pub use stack::{Change, Hide, Slot, Stack, StackObserver};

@@ -13,8 +13,12 @@ pub enum Slot {
     Entry(EntryRef),
 }
 
-/// Why a version stopped being visible.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// Why a version stopped being visible. Reports name it by [`Hide::word`] and serialise it in
+/// camelCase (`deleted`, `overwritten`, `opaqueDir`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "camelCase")]
 pub enum Hide {
     /// A whiteout removed it or a directory above it.
     Deleted,
@@ -22,6 +26,17 @@ pub enum Hide {
     Overwritten,
     /// An opaque whiteout on a directory above it.
     OpaqueDir,
+}
+
+impl Hide {
+    /// How a report says it: `deleted`, `overwritten`, `hidden by opaque dir`.
+    pub fn word(self) -> &'static str {
+        match self {
+            Hide::Deleted => "deleted",
+            Hide::Overwritten => "overwritten",
+            Hide::OpaqueDir => "hidden by opaque dir",
+        }
+    }
 }
 
 /// How a layer changed a path, judged against the stack below it.

@@ -67,6 +67,7 @@ fn tree_of(layers: &[Vec<Op>]) -> ImageTree {
             })
             .collect(),
     )
+    .unwrap()
 }
 
 /// What each path holds in the reference model: (layer, entry index) or an implied directory.

@@ -5,63 +5,38 @@
 
 use std::time::Instant;
 
-use layerscope_tree::{EntryKind, ImageTree, LayerScan, RawEntry};
-use layerscope_tui::{App, ContentReader, Findings, ImageInfo, Keymap, LayerInfo};
+use layerscope_leaks::SecretScanner;
+use layerscope_reader::Options;
+use layerscope_report::Report;
+use layerscope_tui::{App, ContentReader, Keymap};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 
-fn entry(path: String, kind: EntryKind, size: u64, hash: u64) -> RawEntry {
-    RawEntry {
-        path: path.into(),
-        kind,
-        mode: if kind == EntryKind::Dir { 0o755 } else { 0o644 },
-        uid: 0,
-        gid: 0,
-        size,
-        hash,
-        link: None,
-        data_offset: 0,
+/// One layer of the generated image: half new files, half rewrites of files from the layer
+/// below, a few deletions; one file in ten holds data.
+fn layer(l: usize, per_layer: usize) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    let data = vec![b'x'; 20_000];
+    for i in 0..per_layer {
+        let (layer, index) = if l > 0 && i % 2 == 1 {
+            (l - 1, i)
+        } else {
+            (l, i)
+        };
+        let dir = format!("usr/share/pkg{}/d{}", index % 500, index % 37);
+        let name = format!("f{layer}-{index}");
+        let mut h = tar::Header::new_gnu();
+        h.set_mode(0o644);
+        h.set_mtime(1_704_067_200);
+        let (path, size) = if l > 0 && i % 97 == 0 {
+            (format!("{dir}/.wh.{name}"), 0)
+        } else {
+            let size = if i % 10 == 0 { (i * 131) % 20_000 } else { 0 };
+            (format!("{dir}/{name}"), size)
+        };
+        h.set_size(size as u64);
+        b.append_data(&mut h, path, &data[..size]).unwrap();
     }
-}
-
-fn big_image(layers: usize, per_layer: usize) -> ImageTree {
-    let scans = (0..layers)
-        .map(|l| {
-            let mut entries = Vec::with_capacity(per_layer);
-            for i in 0..per_layer {
-                // Half new files, half rewrites of files from the layer below; a few deletions.
-                let (layer, index) = if l > 0 && i % 2 == 1 {
-                    (l - 1, i)
-                } else {
-                    (l, i)
-                };
-                let path = format!(
-                    "usr/share/pkg{}/d{}/f{}-{}",
-                    index % 500,
-                    index % 37,
-                    layer,
-                    index
-                );
-                let kind = if l > 0 && i % 97 == 0 {
-                    EntryKind::Whiteout
-                } else {
-                    EntryKind::File
-                };
-                entries.push(entry(
-                    path,
-                    kind,
-                    (i as u64 * 131) % 20_000,
-                    (l * per_layer + i) as u64,
-                ));
-            }
-            LayerScan::<()> {
-                entries,
-                size_bytes: 0,
-                tar_bytes: 0,
-                findings: Vec::new(),
-            }
-        })
-        .collect();
-    ImageTree::from_scans(scans)
+    b.into_inner().unwrap()
 }
 
 fn key(code: KeyCode, mods: KeyModifiers) -> Event {
@@ -79,31 +54,31 @@ fn timed(app: &mut App<'_>, label: &str, event: &Event) -> f64 {
 }
 
 fn main() {
+    let (layers, per_layer) = (20, 50_000);
+    let dir = tempfile::tempdir().unwrap();
     let t = Instant::now();
-    let tree = big_image(20, 50_000);
+    layerscope_testkit::oci_dir(
+        dir.path(),
+        (0..layers).map(|l| (format!("RUN step {l}"), layer(l, per_layer))),
+    );
     println!(
-        "build tree ({} versions, {} nodes) {:.0} ms",
-        tree.version_count(),
-        tree.node_count(),
+        "write image                  {:8.0} ms",
         t.elapsed().as_secs_f64() * 1000.0
     );
-    let report = layerscope_waste::analyze(&tree);
-    let info = ImageInfo {
-        name: "big".into(),
-        tags: Vec::new(),
-        layers: (0..20)
-            .map(|i| LayerInfo {
-                digest: format!("sha256:{i:064x}"),
-                size_bytes: 0,
-                command: format!("RUN step {i}"),
-                id: String::new(),
-            })
-            .collect(),
-    };
-    let reader: ContentReader = Box::new(|_, _, _| Err("none".into()));
+    let t = Instant::now();
+    let scanner = SecretScanner::new().unwrap();
+    let opened = layerscope_report::open(dir.path(), &Options::default(), Some(&scanner)).unwrap();
+    let report = Report::build("big", &opened, &scanner);
+    println!(
+        "read and analyse ({} versions, {} nodes) {:.0} ms",
+        opened.tree.version_count(),
+        opened.tree.node_count(),
+        t.elapsed().as_secs_f64() * 1000.0
+    );
+    let tree = opened.tree;
+    let reader: ContentReader = std::sync::Arc::new(|_, _, _, _| Err("none".into()));
     let start = Instant::now();
-    let (keys, findings) = (Keymap::default(), Findings::default());
-    let mut app = App::new(info, &tree, &report, reader, keys, findings);
+    let mut app = App::new(&report, &tree, reader, Keymap::default());
     app.resize(160, 48);
     let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 48)).unwrap();
     terminal.draw(|f| layerscope_tui::draw(f, &app)).unwrap();

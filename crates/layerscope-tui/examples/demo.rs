@@ -1,5 +1,5 @@
-//! Opens `testdata/demo.tar` in the explorer without the reader crate, to try the interface
-//! on its own: `cargo run -p layerscope-tui --example demo`.
+//! Opens `testdata/demo.tar` in the explorer, to try the interface on its own:
+//! `cargo run -p layerscope-tui --example demo`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -12,15 +12,7 @@ fn main() {
         eprintln!("{e}");
         std::process::exit(2);
     });
-    let result = layerscope_tui::run(
-        f.info.clone(),
-        &f.tree,
-        &f.report,
-        f.reader(),
-        keys,
-        support::testdata_findings(),
-    );
-    if let Err(e) = result {
+    if let Err(e) = layerscope_tui::run(&f.report, &f.tree, f.reader(), keys) {
         eprintln!("{e}");
         std::process::exit(2);
     }

@@ -1,12 +1,15 @@
 //! The explorer's state and what each key and mouse event does to it. Nothing here touches
 //! the terminal, so tests drive it with synthetic events.
 
+use layerscope_format::text::printable;
+use layerscope_report::Report;
 use layerscope_tree::{ImageTree, NodeId};
-use layerscope_waste::WasteReport;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
 use regex::bytes::RegexBuilder;
 
+use crate::ContentReader;
+use crate::content::Pending;
 use crate::filetree::FileTree;
 use crate::findings::{Findings, FindingsView};
 use crate::keymap::{Action, Keymap};
@@ -14,7 +17,6 @@ use crate::layout::{self, Areas};
 use crate::rows::Order;
 use crate::snapshot::Mark;
 use crate::viewer::Viewer;
-use crate::{ContentReader, ImageInfo};
 
 /// dive caps the filter input at this many characters.
 const FILTER_MAX: usize = 200;
@@ -37,10 +39,11 @@ pub struct FilterLine {
 }
 
 pub struct App<'t> {
-    pub(crate) image: ImageInfo,
+    pub(crate) report: &'t Report,
     pub(crate) tree: &'t ImageTree,
-    pub(crate) report: &'t WasteReport,
     pub(crate) content: ContentReader,
+    /// A file being read for the viewer, off the UI thread.
+    pub(crate) pending: Option<Pending>,
     pub(crate) keys: Keymap,
     pub(crate) focus: Pane,
     pub(crate) files: FileTree<'t>,
@@ -62,19 +65,17 @@ pub struct App<'t> {
 
 impl<'t> App<'t> {
     pub fn new(
-        image: ImageInfo,
+        report: &'t Report,
         tree: &'t ImageTree,
-        report: &'t WasteReport,
         content: ContentReader,
         keys: Keymap,
-        findings: Findings,
     ) -> Self {
-        let files = FileTree::new(tree, &keys.settings);
+        let files = FileTree::new(tree, &report.reclaimable, &keys.settings);
         App {
-            image,
-            tree,
             report,
+            tree,
             content,
+            pending: None,
             keys,
             focus: Pane::Layers,
             files,
@@ -86,7 +87,7 @@ impl<'t> App<'t> {
             viewer: None,
             help: false,
             help_scroll: 0,
-            findings,
+            findings: Findings::of(report),
             findings_view: None,
             message: None,
             area: Rect::new(0, 0, 80, 24),
@@ -464,9 +465,8 @@ impl<'t> App<'t> {
                         .rev()
                         .find(|l| !l.trim().is_empty())
                         .unwrap_or("invalid regex");
-                    f.error = Some(crate::text::clean(
-                        last.trim().trim_start_matches("error: "),
-                    ));
+                    f.error =
+                        Some(printable(last.trim().trim_start_matches("error: ")).into_owned());
                     return;
                 }
             }
@@ -511,7 +511,10 @@ impl<'t> App<'t> {
     /// status bar says why.
     pub(crate) fn jump_to(&mut self, path: &str, layer: Option<usize>) -> bool {
         let Some(node) = self.tree.lookup(path) else {
-            self.message = Some(format!("{} is not in the image", crate::text::clean(path)));
+            self.message = Some(format!(
+                "{} is not in the image",
+                printable(path).into_owned()
+            ));
             return false;
         };
         let layer = match layer {
@@ -522,8 +525,10 @@ impl<'t> App<'t> {
             }
             None => {
                 let Some(l) = self.last_layer_adding(node) else {
-                    self.message =
-                        Some(format!("{} is only ever deleted", crate::text::clean(path)));
+                    self.message = Some(format!(
+                        "{} is only ever deleted",
+                        printable(path).into_owned()
+                    ));
                     return false;
                 };
                 l
@@ -535,7 +540,7 @@ impl<'t> App<'t> {
         if !self.files.reveal(node, height) {
             self.message = Some(format!(
                 "{} is not in layer {layer}",
-                crate::text::clean(path)
+                printable(path).into_owned()
             ));
         }
         true

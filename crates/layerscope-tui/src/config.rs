@@ -1,5 +1,6 @@
 //! dive's config file: where it is looked for, and the parts of it the explorer uses.
 
+use layerscope_format::text::printable;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -159,7 +160,7 @@ pub fn parse_keymap(text: &str, path: &Path) -> Result<Keymap, ConfigError> {
     }
     let file: File = serde_saphyr::from_str(text).map_err(|e| ConfigError::Parse {
         path: path.to_path_buf(),
-        message: crate::text::clean(&e.to_string().replace('\n', " ")),
+        message: printable(&e.to_string().replace('\n', " ")).into_owned(),
     })?;
     let mut has_modern_unmodified = false;
     for (name, value) in file.keybinding.iter().flatten() {
@@ -168,7 +169,7 @@ pub fn parse_keymap(text: &str, path: &Path) -> Result<Keymap, ConfigError> {
             return Err(ConfigError::UnknownBinding {
                 path: path.to_path_buf(),
                 line,
-                key: crate::text::clean(name),
+                key: printable(name).into_owned(),
                 known: ACTIONS
                     .iter()
                     .map(|a| a.name)
@@ -185,7 +186,7 @@ pub fn parse_keymap(text: &str, path: &Path) -> Result<Keymap, ConfigError> {
             path: path.to_path_buf(),
             line,
             binding: name.clone(),
-            key: crate::text::clean(&bad),
+            key: printable(&bad).into_owned(),
         })?;
         map.set(action, keys);
     }
@@ -203,7 +204,7 @@ pub fn parse_keymap(text: &str, path: &Path) -> Result<Keymap, ConfigError> {
                 _ => {
                     return Err(ConfigError::BadHide {
                         path: path.to_path_buf(),
-                        value: crate::text::clean(value),
+                        value: printable(value).into_owned(),
                     });
                 }
             };

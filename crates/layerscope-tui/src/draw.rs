@@ -1,5 +1,6 @@
 //! Drawing the whole screen from the app state; nothing here changes state.
 
+use layerscope_format::text::printable;
 use ratatui::Frame;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::{Color, Modifier, Style};
@@ -99,7 +100,10 @@ fn filter_line(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
 
 fn status_bar(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
     if let Some(m) = &app.message {
-        let line = Line::styled(crate::text::clean(m), Style::default().fg(Color::Yellow));
+        let line = Line::styled(
+            printable(m).into_owned(),
+            Style::default().fg(Color::Yellow),
+        );
         frame.render_widget(Paragraph::new(line), area);
         return;
     }

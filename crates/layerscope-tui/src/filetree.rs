@@ -3,38 +3,38 @@
 //! the snapshot and rows, a sort change the rows, a filter or toggle the visibility, and a
 //! cursor move nothing.
 
+use layerscope_report::{HiddenBy, Reclaimable};
 use layerscope_tree::{EntryRef, ImageTree, NodeId};
-use layerscope_waste::{HideKind, hidden_versions};
 use regex::bytes::Regex;
 
 use crate::keymap::{Hidden, Settings};
 use crate::rows::{self, Criteria, NameOrder, Order, PathIndex, Row, Scratch, Visible};
 use crate::snapshot::{Snapshot, Stacks};
 
-/// For each version, the layer that hid it and how; built on first use.
+/// For each version, the layer that hid it and how, from the report; built on first use.
 pub struct HiddenIndex {
-    by_layer: Vec<Vec<Option<(u32, HideKind)>>>,
+    by_layer: Vec<Vec<Option<HiddenBy>>>,
 }
 
 impl HiddenIndex {
-    fn new(tree: &ImageTree) -> Self {
-        let mut by_layer: Vec<Vec<Option<(u32, HideKind)>>> = tree
+    fn new(tree: &ImageTree, reclaimable: &Reclaimable) -> Self {
+        let mut by_layer: Vec<Vec<Option<HiddenBy>>> = tree
             .layers
             .iter()
             .map(|l| vec![None; l.entries.len()])
             .collect();
-        for h in hidden_versions(tree) {
+        for file in &reclaimable.files {
             if let Some(slot) = by_layer
-                .get_mut(h.version.layer as usize)
-                .and_then(|l| l.get_mut(h.version.index as usize))
+                .get_mut(file.version.layer as usize)
+                .and_then(|l| l.get_mut(file.version.index as usize))
             {
-                *slot = Some((h.hidden_by, h.how));
+                *slot = Some(file.hidden_by);
             }
         }
         HiddenIndex { by_layer }
     }
 
-    pub fn get(&self, version: EntryRef) -> Option<(u32, HideKind)> {
+    pub fn get(&self, version: EntryRef) -> Option<HiddenBy> {
         self.by_layer
             .get(version.layer as usize)
             .and_then(|l| l.get(version.index as usize))
@@ -53,6 +53,7 @@ struct Spare {
 
 pub struct FileTree<'t> {
     tree: &'t ImageTree,
+    reclaimable: &'t Reclaimable,
     stacks: Stacks<'t>,
     names: NameOrder,
     /// Every path as text, for the filter; built on first use.
@@ -78,7 +79,7 @@ pub struct FileTree<'t> {
 }
 
 impl<'t> FileTree<'t> {
-    pub fn new(tree: &'t ImageTree, settings: &Settings) -> Self {
+    pub fn new(tree: &'t ImageTree, reclaimable: &'t Reclaimable, settings: &Settings) -> Self {
         let mut stacks = Stacks::new(tree);
         // One replay of every layer up front leaves checkpoints, so no later jump between
         // layers replays more than a few.
@@ -86,6 +87,7 @@ impl<'t> FileTree<'t> {
         let snapshot = Snapshot::build(tree, &mut stacks, 0, settings.aggregated);
         let mut ft = FileTree {
             tree,
+            reclaimable,
             stacks,
             names: NameOrder::new(tree),
             paths: None,
@@ -198,7 +200,7 @@ impl<'t> FileTree<'t> {
         let hidden = if self.hidden_only {
             Some(
                 self.hidden
-                    .get_or_insert_with(|| HiddenIndex::new(self.tree))
+                    .get_or_insert_with(|| HiddenIndex::new(self.tree, self.reclaimable))
                     as &HiddenIndex,
             )
         } else {
@@ -254,7 +256,7 @@ impl<'t> FileTree<'t> {
         self.selected().map(|r| r.node)
     }
 
-    pub fn hidden_info(&self, version: EntryRef) -> Option<(u32, HideKind)> {
+    pub fn hidden_info(&self, version: EntryRef) -> Option<HiddenBy> {
         self.hidden.as_ref().and_then(|h| h.get(version))
     }
 

@@ -1,29 +1,20 @@
 //! The findings list: what the leak analysis found, secrets first and then image-config
 //! hygiene, over the explorer; `Enter` on a finding shows its file at the layer that added it.
 //!
-//! The explorer takes plain data rather than the leak report, so it builds without the leak
-//! analysis and whoever calls it decides what a finding says.
+//! The list's rows are made once from the report, so drawing only reads them.
 
+use layerscope_format::text::printable;
+use layerscope_report::{HiddenBy, Report, Severity};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::App;
 use crate::findingsview::{Geometry, Row};
 use crate::keymap::Action;
-use crate::text;
-
-/// The layer that made a version invisible, and how.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct HiddenBy {
-    pub layer: usize,
-    /// `deleted`, `overwritten` or `hidden by opaque dir`.
-    pub how: String,
-}
 
 /// One secret or hygiene finding as the list shows it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    /// `critical`, `high`, `medium` or `low`.
-    pub severity: String,
+    pub severity: Severity,
     /// The rule's or the check's id.
     pub rule: String,
     /// The file concerned, absolute (`/app/.env`).
@@ -36,6 +27,8 @@ pub struct Finding {
     pub detail: String,
     /// Set when a later layer hid this version: it ships, yet the final filesystem lacks it.
     pub hidden_by: Option<HiddenBy>,
+    /// How many more places hold the same secret.
+    pub more_places: usize,
     /// One line on what to change.
     pub fix: Option<String>,
 }
@@ -48,6 +41,52 @@ pub struct Findings {
 }
 
 impl Findings {
+    /// The report's findings in its order (secrets in hidden versions first), each secret at
+    /// its first place.
+    pub fn of(report: &Report) -> Findings {
+        let secrets = report
+            .leaks
+            .secrets
+            .iter()
+            .map(|s| {
+                let first = s.first();
+                Finding {
+                    severity: s.severity,
+                    rule: s.rule.clone(),
+                    path: first.map(|p| p.path.clone()),
+                    line: first.map(|p| p.line).filter(|&l| l > 0),
+                    layer: first.map(|p| p.layer),
+                    // A file flagged by its name has no value to show, only the rule.
+                    detail: if s.masked.is_empty() {
+                        format!("({})", s.description)
+                    } else {
+                        s.masked.clone()
+                    },
+                    hidden_by: first.and_then(|p| p.hidden_by),
+                    more_places: s.places.len().saturating_sub(1),
+                    fix: None,
+                }
+            })
+            .collect();
+        let hygiene = report
+            .leaks
+            .hygiene
+            .iter()
+            .map(|h| Finding {
+                severity: h.severity,
+                rule: h.id.to_owned(),
+                path: (h.paths.len() == 1).then(|| h.paths[0].clone()),
+                line: None,
+                layer: None,
+                detail: h.message.clone(),
+                hidden_by: None,
+                more_places: 0,
+                fix: Some(h.fix.to_owned()),
+            })
+            .collect();
+        Findings { secrets, hygiene }
+    }
+
     pub fn len(&self) -> usize {
         self.secrets.len() + self.hygiene.len()
     }
@@ -172,7 +211,7 @@ impl App<'_> {
         let Some(path) = finding.path.clone() else {
             self.message = Some(format!(
                 "{} is about the image config, not a file",
-                text::clean(&finding.rule)
+                printable(&finding.rule).into_owned()
             ));
             return;
         };
@@ -220,12 +259,20 @@ mod tests {
         assert_eq!(scrolled(&rows, 0, 8, 4), 0);
         // Too short for a heading and the finding: the finding wins.
         assert_eq!(scrolled(&rows, 3, 11, 2), 9);
+        let finding = |rule: &str| Finding {
+            severity: Severity::High,
+            rule: rule.to_owned(),
+            path: None,
+            line: None,
+            layer: None,
+            detail: String::new(),
+            hidden_by: None,
+            more_places: 0,
+            fix: None,
+        };
         let findings = Findings {
-            secrets: vec![Finding::default(); 3],
-            hygiene: vec![Finding {
-                rule: "LS-H001".to_owned(),
-                ..Finding::default()
-            }],
+            secrets: vec![finding("a"); 3],
+            hygiene: vec![finding("LS-H001")],
         };
         assert_eq!(findings.get(3), Some(&findings.hygiene[0]));
         assert_eq!(findings.get(4), None);

@@ -1,5 +1,9 @@
 //! Drawing the findings list: where the box goes, and each finding's lines wrapped to its width.
 
+use std::fmt::Write as _;
+
+use layerscope_format::text::{self, printable};
+use layerscope_report::Severity;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -9,7 +13,6 @@ use ratatui::widgets::{Block, Borders, Clear, Padding, Paragraph};
 use crate::app::App;
 use crate::findings::{Finding, Findings};
 use crate::keymap::Action;
-use crate::text;
 
 /// Wider lines are harder to read than wrapped ones.
 const MAX_WIDTH: u16 = 120;
@@ -117,39 +120,44 @@ fn layout(findings: &Findings, width: usize) -> Vec<Row> {
 fn rule_width(section: &[Finding]) -> usize {
     section
         .iter()
-        .map(|f| text::clean(&f.rule).chars().count())
+        .map(|f| printable(&f.rule).chars().count())
         .max()
         .unwrap_or(0)
 }
 
-fn severity_style(severity: &str) -> Style {
-    match severity.to_ascii_lowercase().as_str() {
-        "critical" => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
-        "high" => Style::default().fg(Color::Red),
-        "medium" => Style::default().fg(Color::Yellow),
-        "low" => Style::default().fg(Color::Blue),
-        _ => Style::default(),
+fn severity_style(severity: Severity) -> Style {
+    match severity {
+        Severity::Critical => Style::default().fg(Color::Red).add_modifier(Modifier::BOLD),
+        Severity::High => Style::default().fg(Color::Red),
+        Severity::Medium => Style::default().fg(Color::Yellow),
+        Severity::Low => Style::default().fg(Color::Blue),
     }
 }
 
 /// The marker column (where the selection's `>` goes), the severity and the rule id.
 fn head(finding: &Finding, rule_width: usize) -> Vec<Span<'static>> {
-    let severity = text::clean(&finding.severity);
-    let rule = text::clean(&finding.rule);
+    let rule = printable(&finding.rule);
     vec![
         Span::raw("  "),
-        Span::styled(format!("{severity:<8}"), severity_style(&severity)),
+        Span::styled(
+            format!("{:<8}", finding.severity.as_str()),
+            severity_style(finding.severity),
+        ),
         Span::raw(format!("  {rule:<rule_width$}  ")),
     ]
 }
 
 /// Where a secret is: `/app/.env:3`, or the path alone when its name gave it away.
 fn place(finding: &Finding) -> String {
-    let path = finding.path.as_deref().map(text::clean).unwrap_or_default();
-    match finding.line {
+    let path = finding.path.as_deref().map(printable).unwrap_or_default();
+    let mut place = match finding.line {
         Some(line) if line > 0 => format!("{path}:{line}"),
-        _ => path,
+        _ => path.into_owned(),
+    };
+    if finding.more_places > 0 {
+        let _ = write!(place, " (+{} more)", finding.more_places);
     }
+    place
 }
 
 /// Who shipped a secret, and whether the final filesystem still shows it.
@@ -160,7 +168,7 @@ fn origin(finding: &Finding) -> String {
     );
     let fate = finding.hidden_by.as_ref().map_or_else(
         || "visible in the final image".to_owned(),
-        |h| format!("{} in layer {}", text::clean(&h.how), h.layer),
+        |h| format!("{} in layer {}", h.how.word(), h.layer),
     );
     format!("{added} · {fate}")
 }
@@ -314,7 +322,7 @@ pub fn overlay(frame: &mut Frame<'_>, app: &App<'_>, screen: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .padding(Padding::horizontal(1))
-        .title(text::clean(&title));
+        .title(printable(&title).into_owned());
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 

@@ -1,5 +1,7 @@
 //! The left column: layers, layer details and image details.
 
+use layerscope_format::text::{self, printable};
+use layerscope_format::{bytes, command};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -8,8 +10,6 @@ use ratatui::widgets::Paragraph;
 
 use crate::app::{App, Pane};
 use crate::draw::{left_body as body, title};
-use crate::size::bytes;
-use crate::text;
 
 fn selected_style(focused: bool) -> Style {
     if focused {
@@ -21,7 +21,7 @@ fn selected_style(focused: bool) -> Style {
 
 /// dive's `FROM <short id>` for the first layer: the id's first 15 characters.
 fn from_line(app: &App<'_>) -> String {
-    let Some(layer) = app.image.layers.first() else {
+    let Some(layer) = app.report.image.layers.first() else {
         return "FROM".to_owned();
     };
     let id = if layer.id.is_empty() {
@@ -31,7 +31,7 @@ fn from_line(app: &App<'_>) -> String {
     };
     format!(
         "FROM {}",
-        text::clean(&id.chars().take(15).collect::<String>())
+        printable(&id.chars().take(15).collect::<String>()).into_owned()
     )
 }
 
@@ -82,13 +82,13 @@ pub fn layers(frame: &mut Frame<'_>, app: &App<'_>, area: Rect, narrow: bool) {
             let command = if index == 0 {
                 from_line(app)
             } else {
-                app.image
+                app.report
+                    .image
                     .layers
                     .get(index)
                     // The list drops the shell prefix, as dive's does; the details keep it.
-                    .map(|l| {
-                        text::one_line(l.command.strip_prefix("/bin/sh -c ").unwrap_or(&l.command))
-                    })
+                    .and_then(|l| l.command.as_deref())
+                    .map(|c| text::one_line(command::display(c)))
                     .unwrap_or_default()
             };
             format!(" {:>7}  {command}", bytes(size))
@@ -106,31 +106,33 @@ pub fn layers(frame: &mut Frame<'_>, app: &App<'_>, area: Rect, narrow: bool) {
 /// The layer details as lines before wrapping (the command keeps its own line breaks).
 pub fn layer_detail_lines(app: &App<'_>) -> Vec<String> {
     let index = app.files.layer();
-    let info = app.image.layers.get(index);
-    let tags = if app.image.tags.is_empty() {
+    let info = app.report.image.layers.get(index);
+    let tags = if app.report.image.tags.is_empty() {
         "(unavailable)".to_owned()
     } else {
-        text::clean(&app.image.tags.join(", "))
+        printable(&app.report.image.tags.join(", ")).into_owned()
     };
     let size = app.tree.layers.get(index).map_or(0, |l| l.size_bytes);
     let mut lines = vec![
         format!("Tags:   {tags}"),
         format!(
             "Id:     {}",
-            info.map(|l| text::clean(&l.id)).unwrap_or_default()
+            info.map(|l| printable(&l.id).into_owned())
+                .unwrap_or_default()
         ),
         format!("Size:   {}", bytes(size)),
         format!(
             "Digest: {}",
-            info.map(|l| text::clean(&l.digest)).unwrap_or_default()
+            info.map(|l| printable(&l.digest).into_owned())
+                .unwrap_or_default()
         ),
         "Command:".to_owned(),
     ];
-    let command = if index == 0 && info.is_none_or(|l| l.command.is_empty()) {
+    let command = info.and_then(|l| l.command.as_deref()).unwrap_or_default();
+    let command = if index == 0 && command.is_empty() {
         from_line(app)
     } else {
-        info.map(|l| text::multi_line(&l.command))
-            .unwrap_or_default()
+        text::multi_line(command)
     };
     lines.extend(command.lines().map(str::to_owned));
     lines
@@ -208,7 +210,10 @@ pub fn image_details(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
         Line::from(vec![Span::styled(label, bold), Span::raw(value)])
     };
     let mut lines = vec![
-        figure("Image name: ", text::clean(&app.image.name)),
+        figure(
+            "Image name: ",
+            printable(&app.report.image.name).into_owned(),
+        ),
         figure("Total Image size: ", bytes(dive.size_bytes)),
         figure("Potential wasted space: ", bytes(dive.wasted_bytes)),
         figure("Image efficiency score: ", format!("{score} %")),
@@ -233,7 +238,7 @@ pub fn image_details(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
         let line = table_row(
             &row.count.to_string(),
             &bytes(row.bytes),
-            &text::clean(&row.path),
+            &printable(&row.path),
         );
         let style = if focused && i == app.image_cursor {
             selected_style(true)

@@ -20,6 +20,9 @@ use ratatui::crossterm::terminal::{
 use crate::app::App;
 use crate::draw::draw;
 
+/// How often the screen looks for a file being read for the viewer.
+const READ_POLL: std::time::Duration = std::time::Duration::from_millis(40);
+
 /// True while the terminal is in the explorer's state, so the panic hook restores it once.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
 /// Whether keyboard enhancement was pushed, so it is popped on every way out.
@@ -134,7 +137,12 @@ pub fn run_app(app: &mut App<'_>) -> Result<(), TuiError> {
     let size = session.terminal.size()?;
     app.resize(size.width, size.height);
     loop {
+        app.poll_content();
         session.terminal.draw(|frame| draw(frame, app))?;
+        // While a file is read for the viewer, wake up now and then to show it once it comes.
+        if app.is_reading() && !event::poll(READ_POLL)? {
+            continue;
+        }
         let event = event::read()?;
         if is_suspend(&event) {
             if let Some(message) = session.suspend()? {

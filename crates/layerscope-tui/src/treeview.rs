@@ -1,7 +1,9 @@
 //! The right column: the file tree, or the file viewer when it is open.
 
+use layerscope_format::mode::permissions as mode_text;
+use layerscope_format::text::printable;
+use layerscope_report::HiddenBy;
 use layerscope_tree::EntryKind;
-use layerscope_waste::HideKind;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -12,9 +14,8 @@ use crate::app::{App, Pane};
 use crate::draw::{body, title};
 use crate::layout::ATTRIBUTES_MIN_WIDTH;
 use crate::rows::{NO_ROW, Row};
-use crate::size::bytes;
 use crate::snapshot::Mark;
-use crate::text;
+use layerscope_format::bytes;
 
 fn mark_style(mark: Mark) -> Style {
     match mark {
@@ -25,25 +26,9 @@ fn mark_style(mark: Mark) -> Style {
     }
 }
 
-/// `drwxr-xr-x` with set-id and sticky bits as `ls` shows them.
+/// `drwxr-xr-x` with set-id and sticky bits as `ls` shows them; dive marks only directories.
 pub fn permissions(mode: u32, dir: bool) -> String {
-    let mut out = String::with_capacity(10);
-    out.push(if dir { 'd' } else { '-' });
-    let special = [(0o4000, 's'), (0o2000, 's'), (0o1000, 't')];
-    for (i, shift) in [6u32, 3, 0].into_iter().enumerate() {
-        let bits = (mode >> shift) & 7;
-        out.push(if bits & 4 != 0 { 'r' } else { '-' });
-        out.push(if bits & 2 != 0 { 'w' } else { '-' });
-        let (flag, letter) = special[i];
-        let x = bits & 1 != 0;
-        out.push(match (mode & flag != 0, x) {
-            (true, true) => letter,
-            (true, false) => letter.to_ascii_uppercase(),
-            (false, true) => 'x',
-            (false, false) => '-',
-        });
-    }
-    out
+    mode_text(mode, if dir { 'd' } else { '-' })
 }
 
 /// The `│   ├─` glyphs in front of a name, from whether each ancestor closes its directory.
@@ -73,13 +58,8 @@ fn prefix(app: &App<'_>, index: u32, row: &Row) -> String {
     out
 }
 
-fn hidden_note(by: u32, how: HideKind) -> String {
-    let verb = match how {
-        HideKind::Deleted => "deleted",
-        HideKind::Overwritten => "replaced",
-        HideKind::OpaqueDir => "hidden by opaque dir",
-    };
-    format!("  [{verb} in layer {by}]")
+fn hidden_note(by: HiddenBy) -> String {
+    format!("  [{} in layer {}]", by.how.word(), by.layer)
 }
 
 pub fn tree(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
@@ -138,18 +118,18 @@ pub fn tree(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
             )));
         }
         spans.push(Span::raw(prefix(app, index, row)));
-        let mut name = text::clean(app.tree.name(row.node));
+        let mut name = printable(app.tree.name(row.node)).into_owned();
         if let Some(e) = entry
             && matches!(e.kind, EntryKind::Symlink | EntryKind::Hardlink)
             && let Some(target) = app.tree.link(e)
         {
             name.push_str(" → ");
-            name.push_str(&text::clean(target));
+            name.push_str(&printable(target));
         }
         if files.hidden_only
-            && let Some((by, how)) = version.and_then(|r| files.hidden_info(r))
+            && let Some(by) = version.and_then(|r| files.hidden_info(r))
         {
-            name.push_str(&hidden_note(by, how));
+            name.push_str(&hidden_note(by));
         }
         spans.push(Span::raw(name));
         let mut style = mark_style(row.mark);

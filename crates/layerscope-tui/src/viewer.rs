@@ -1,9 +1,10 @@
 //! The file viewer: a file's bytes at one layer, read on demand, shown as text when they are
 //! text and as a hex dump when they are not.
 
+use layerscope_format::text::printable;
 use std::fmt::Write as _;
 
-use crate::text;
+use layerscope_format::text;
 
 /// At most this much of a file is read; the viewer says so when a file is longer.
 pub const CAP: u64 = 1024 * 1024;
@@ -38,9 +39,17 @@ impl Viewer {
         }
     }
 
+    /// The viewer while the file is being read.
+    pub fn reading(title: String) -> Self {
+        Viewer::message(title, "reading the file… (Esc cancels)".to_owned())
+    }
+
     pub fn open(title: String, content: Result<Vec<u8>, String>, full_size: u64) -> Self {
         let body = match content {
-            Err(e) => Body::Message(format!("cannot read the file: {}", text::clean(&e))),
+            Err(e) => Body::Message(format!(
+                "cannot read the file: {}",
+                printable(&e).into_owned()
+            )),
             Ok(bytes) if looks_like_text(&bytes) => {
                 let s = String::from_utf8_lossy(&bytes);
                 Body::Text(

@@ -5,7 +5,7 @@
 
 mod support;
 
-use layerscope_tui::{Findings, Keymap, Pane};
+use layerscope_tui::{Keymap, Pane};
 use ratatui::crossterm::event::MouseEventKind;
 use support::{Fixture, demo, mouse, press, render};
 
@@ -25,8 +25,9 @@ fn enter_on_a_secret_shows_it_at_the_layer_that_added_it() {
         "aws-access-key-id      /app/.env:3",
         "dotenv-file            /app/.env:2",
         "added in layer 10 · deleted in layer 13 · -----BEGIN OPENSSH PRIVATE KEY----- …",
-        "added in layer 11 · deleted in layer 13 · AKIA************MPLE",
-        "Hygiene: 2",
+        "added in layer 11 · deleted in layer 13 · AKIA************IFDD",
+        "Hygiene: 3",
+        "LS-H003  history entry 16: ARG NPM_TOKEN = npm_****************RNqT",
         "LS-H001  the config sets no USER, so processes run as root",
     ] {
         assert!(screen.contains(needle), "{needle}:\n{screen}");
@@ -39,13 +40,13 @@ fn enter_on_a_secret_shows_it_at_the_layer_that_added_it() {
     assert_eq!(app.selected_layer(), 11);
     assert_eq!(app.selected_path().as_deref(), Some("/app/.env"));
 
-    // Arrows, paging and the ends stay within the seven findings.
+    // Arrows, paging and the ends stay within the eight findings.
     press(&mut app, &["f"]);
     assert_eq!(app.findings_cursor(), Some(0), "the list opens at the top");
     press(&mut app, &["pgdn", "pgdn"]);
-    assert_eq!(app.findings_cursor(), Some(6));
+    assert_eq!(app.findings_cursor(), Some(7));
     press(&mut app, &["up", "k"]);
-    assert_eq!(app.findings_cursor(), Some(4));
+    assert_eq!(app.findings_cursor(), Some(5));
     press(&mut app, &["pgup", "home"]);
     assert_eq!(app.findings_cursor(), Some(0));
     press(&mut app, &["down", "down", "down"]);
@@ -78,7 +79,7 @@ fn the_key_from_deep_in_the_tree_and_a_filter_that_hides_the_file() {
     assert!(!app.findings_shown());
     press(&mut app, &["backspace", "enter", "f"]);
     assert!(app.findings_shown());
-    // The hand-made image lists three secrets; the first is the key layer 10 added.
+    // The hand-made image lists four secrets; the first is the key layer 10 added.
     press(&mut app, &["enter"]);
     assert_eq!(app.selected_layer(), 10);
     assert_eq!(
@@ -91,16 +92,21 @@ fn the_key_from_deep_in_the_tree_and_a_filter_that_hides_the_file() {
 fn hygiene_findings_jump_only_when_they_name_a_file() {
     let f = demo();
     let mut app = f.app();
-    press(&mut app, &["f", "end", "up"]);
+    // Hygiene comes after the four secrets: LS-H003, LS-H001, LS-H007, LS-H004.
+    press(&mut app, &["f", "end", "up", "up", "up"]);
+    assert_eq!(app.findings_cursor(), Some(4));
     // LS-H003 is about the history: Enter explains and keeps the list open.
     press(&mut app, &["enter"]);
     assert!(app.findings_shown());
     assert!(render(&app, 160, 48).contains("LS-H003 is about the image config, not a file"));
-    // LS-H007 names /app/cache: the tree shows it where it was last added.
-    press(&mut app, &["down", "enter"]);
+    // LS-H007 names the world-writable file: the tree shows it where it was last added.
+    press(&mut app, &["down", "down", "enter"]);
     assert!(!app.findings_shown());
-    assert_eq!(app.selected_layer(), 7);
-    assert_eq!(app.selected_path().as_deref(), Some("/app/cache"));
+    assert_eq!(app.selected_layer(), 13);
+    assert_eq!(
+        app.selected_path().as_deref(),
+        Some("/app/\u{1b}]0;pwned\u{7}notes.txt")
+    );
 }
 
 #[test]
@@ -110,7 +116,7 @@ fn escapes_in_findings_never_reach_the_terminal() {
     press(&mut app, &["f", "end"]);
     let screen = render(&app, 160, 48);
     assert!(
-        screen.contains("history: ENV API_TOKEN=[2Jab12****]0;pwned"),
+        screen.contains("file /app/\\u{1b}]0;pwned\\u{7}notes.txt is world-writable"),
         "{screen}"
     );
     assert!(!screen.contains('\u{1b}') && !screen.contains('\u{7}'));
@@ -118,8 +124,7 @@ fn escapes_in_findings_never_reach_the_terminal() {
 
 #[test]
 fn an_image_without_findings_says_so() {
-    let mut f = demo();
-    f.findings = Findings::default();
+    let f = support::clean();
     let mut app = f.app();
     let screen = render(&app, 160, 48);
     assert!(screen.contains("Secrets: 0 (0 hidden)"), "{screen}");

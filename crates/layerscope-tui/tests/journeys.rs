@@ -595,3 +595,74 @@ fn any_terminal_size_and_an_empty_image_draw_without_panicking() {
     assert!(render(&app, 160, 48).contains("Image efficiency score: 100 %"));
     assert!(app.visible_paths().is_empty());
 }
+
+#[test]
+fn a_slow_read_leaves_the_screen_live_and_esc_calls_it_off() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::{Duration, Instant};
+
+    let f = demo();
+    let (started, read_started) = std::sync::mpsc::channel();
+    let stopped = Arc::new(AtomicBool::new(false));
+    let seen = Arc::clone(&stopped);
+    // A read that would never end on its own, as a large compressed layer feels.
+    let reader: layerscope_tui::ContentReader = Arc::new(move |_, _, _, cancel: &AtomicBool| {
+        let _ = started.send(());
+        while !cancel.load(Ordering::Relaxed) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        seen.store(true, Ordering::Relaxed);
+        Err("the read was cancelled".to_owned())
+    });
+    let mut app = layerscope_tui::App::new(&f.report, &f.tree, reader, Keymap::default());
+    app.resize(160, 48);
+    press(&mut app, &["tab"]);
+    select(&mut app, "/etc/passwd");
+    app.handle(&support::key("enter"));
+    read_started
+        .recv_timeout(Duration::from_secs(60))
+        .expect("the read starts on its own thread");
+    assert!(app.is_reading());
+    assert_eq!(
+        app.viewer_lines(),
+        Some(vec!["reading the file… (Esc cancels)".to_owned()])
+    );
+    assert!(!app.poll_content(), "nothing has come");
+    app.handle(&support::key("esc"));
+    assert!(!app.is_reading());
+    assert_eq!(app.viewer_lines(), None);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !stopped.load(Ordering::Relaxed) {
+        assert!(Instant::now() < deadline, "the read was never called off");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // The explorer goes on as before.
+    press(&mut app, &["down"]);
+    assert!(!app.should_quit());
+}
+
+#[test]
+fn a_multi_line_command_shows_its_line_breaks_and_no_secret() {
+    // Layer 13's RUN spans three lines, carries a build argument and colours its output.
+    let f = demo();
+    let mut app = f.app();
+    to_layer(&mut app, 13);
+    let screen = render(&app, 160, 48);
+    assert!(
+        screen.contains("|1 API_TOKEN=ab12************ij90 /bin/sh -c set -e;\\↵    rm /root/"),
+        "the list keeps it on one line, breaks shown as dive shows them:\n{screen}"
+    );
+    for line in [
+        "|1 API_TOKEN=ab12************ij90 /bin/sh -c set -e;\\",
+        "    rm /root/.ssh/id_ed25519 /app/.env;\\",
+        "    echo \\u{1b}[31mdone\\u{1b}[0m",
+    ] {
+        assert!(
+            screen.lines().any(|l| l.contains(line)),
+            "the details show each line of it: {line}\n{screen}"
+        );
+    }
+    assert!(!screen.contains("ab12cd34ef56gh78ij90"), "{screen}");
+    assert!(!screen.contains('\u{1b}'), "{screen}");
+}

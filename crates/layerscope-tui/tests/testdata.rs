@@ -52,7 +52,7 @@ fn walks_the_demo_image() {
     select(&mut app, "/app/.env");
     press(&mut app, &["enter"]);
     let lines = app.viewer_lines().unwrap();
-    assert_eq!(lines[2], "AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE");
+    assert_eq!(lines[2], "AWS_ACCESS_KEY_ID=AKIA2FH2JM2HSYM7IFDD");
     press(&mut app, &["esc", "ctrl+h"]);
     assert!(
         app.visible_paths()

@@ -133,8 +133,10 @@ impl<'t> DiveWalk<'t> {
                 }
             };
             let s = &mut self.seen[node];
-            s.count += 1;
-            s.cumulative += size;
+            // Sizes are header figures: saturating sums keep a forged archive's figures
+            // within range instead of wrapping them into a passing score.
+            s.count = s.count.saturating_add(1);
+            s.cumulative = s.cumulative.saturating_add(size);
             s.min = s.min.min(size);
         }
     }
@@ -195,7 +197,7 @@ fn subtree_size(
     stacked: &[DiveNode],
     stack: &mut Vec<NodeId>,
 ) -> u64 {
-    let mut total = 0;
+    let mut total: u64 = 0;
     stack.clear();
     stack.push(node);
     while let Some(n) = stack.pop() {
@@ -203,7 +205,7 @@ fn subtree_size(
         if !d.present {
             continue;
         }
-        total += d.size;
+        total = total.saturating_add(d.size);
         stack.extend_from_slice(tree.children(n));
     }
     total
@@ -226,6 +228,11 @@ fn remove_subtree(
     }
 }
 
+/// Σ that stops at `u64::MAX` instead of wrapping.
+pub(crate) fn saturating_sum(values: impl IntoIterator<Item = u64>) -> u64 {
+    values.into_iter().fold(0_u64, u64::saturating_add)
+}
+
 fn summarize(tree: &ImageTree, seen: &[Seen]) -> DiveFigures {
     let mut min_sum: u64 = 0;
     let mut cumulative_sum: u64 = 0;
@@ -234,8 +241,8 @@ fn summarize(tree: &ImageTree, seen: &[Seen]) -> DiveFigures {
         if s.count == 0 {
             continue;
         }
-        min_sum += s.min;
-        cumulative_sum += s.cumulative;
+        min_sum = min_sum.saturating_add(s.min);
+        cumulative_sum = cumulative_sum.saturating_add(s.cumulative);
         if s.count >= 2 {
             inefficient.push(InefficientPath {
                 path: tree.path(node as NodeId),
@@ -250,9 +257,9 @@ fn summarize(tree: &ImageTree, seen: &[Seen]) -> DiveFigures {
     } else {
         min_sum as f64 / cumulative_sum as f64
     };
-    let wasted_bytes = inefficient.iter().map(|p| p.bytes).sum();
-    let size_bytes: u64 = tree.layers.iter().map(|l| l.size_bytes).sum();
-    let user_size_bytes: u64 = tree.layers.iter().skip(1).map(|l| l.size_bytes).sum();
+    let wasted_bytes = saturating_sum(inefficient.iter().map(|p| p.bytes));
+    let size_bytes = saturating_sum(tree.layers.iter().map(|l| l.size_bytes));
+    let user_size_bytes = saturating_sum(tree.layers.iter().skip(1).map(|l| l.size_bytes));
     DiveFigures {
         efficiency,
         wasted_bytes,

@@ -9,22 +9,6 @@ mod reclaimable;
 mod report;
 
 pub use efficiency::dive_figures;
+pub use layerscope_tree::Hide;
 pub use reclaimable::{HiddenVersion, hidden_versions, reclaimable};
-pub use report::{
-    DiveFigures, HiddenCopy, HiddenPath, HideKind, InefficientPath, Reclaimable, WasteReport,
-};
-
-use layerscope_tree::ImageTree;
-
-/// Both figures for one image.
-pub fn analyze(tree: &ImageTree) -> WasteReport {
-    analyze_with(tree, &hidden_versions(tree))
-}
-
-/// Both figures, from hidden versions the caller already has (the leak report needs them too).
-pub fn analyze_with(tree: &ImageTree, hidden: &[HiddenVersion]) -> WasteReport {
-    WasteReport {
-        dive: dive_figures(tree),
-        reclaimable: reclaimable(tree, hidden),
-    }
-}
+pub use report::{DiveFigures, HiddenBy, HiddenFile, InefficientPath, Reclaimable};

@@ -1,27 +1,23 @@
-//! The figures one analysis produces. Text, JSON and the TUI only format these.
+//! The figures the waste analysis produces. They are part of the one report that every view
+//! formats, so they serialise as the JSON report writes them.
 
+use layerscope_tree::{EntryKind, EntryRef, Hide};
+use schemars::JsonSchema;
 use serde::Serialize;
 
-/// Everything the waste analysis knows about one image.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct WasteReport {
-    /// The figures dive 0.13.1 prints, computed the way it computes them.
-    pub dive: DiveFigures,
-    /// Bytes that ship in some layer but that the final filesystem cannot show.
-    pub reclaimable: Reclaimable,
-}
-
 /// dive's numbers, kept bit-compatible so that existing `.dive-ci` thresholds keep their meaning.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DiveFigures {
     /// Σ smallest size seen per path / Σ every size seen per path; 1.0 for an empty image.
+    /// Always within 0..=1.
     pub efficiency: f64,
-    /// Σ of every copy of every path seen in two or more layers (dive counts the survivor too).
+    /// Σ of every copy of every path seen in two or more layers (dive counts the survivor too,
+    /// and a whited-out directory weighs what stood below it, so this can exceed `sizeBytes`).
     pub wasted_bytes: u64,
     /// `wasted_bytes / user_size_bytes` as a ratio: NaN for 0/0 and infinite for x/0, as dive.
     #[serde(serialize_with = "finite_or_null")]
+    #[schemars(with = "Option<f64>")]
     pub user_wasted_percent: f64,
     /// Σ of every layer's tar header sizes.
     pub size_bytes: u64,
@@ -32,7 +28,7 @@ pub struct DiveFigures {
 }
 
 /// One row of dive's "Inefficient Files" table.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct InefficientPath {
     /// Absolute path, as dive prints it (`/etc/passwd`).
@@ -43,57 +39,48 @@ pub struct InefficientPath {
     pub bytes: u64,
 }
 
-/// What the image ships and nobody can see: the honest waste figure.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Default)]
+/// What the image ships and nobody can see: the honest waste figure, and every version behind
+/// it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Reclaimable {
-    /// Σ of the sizes of every hidden copy.
+    /// Σ of the sizes of every hidden version (only regular files hold bytes).
     pub bytes: u64,
-    /// Per path, most bytes first.
-    pub paths: Vec<HiddenPath>,
+    /// Every hidden version but directories, ordered by the layer that hid it, then by the
+    /// layer that added it, then by path.
+    pub files: Vec<HiddenFile>,
 }
 
-/// A path with one or more copies that ship but are not visible at the top of the image.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// One version of one path that ships in `layer` but that the final filesystem cannot show.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub struct HiddenPath {
+pub struct HiddenFile {
+    /// Absolute path, as dive prints it.
     pub path: String,
-    pub bytes: u64,
-    pub copies: Vec<HiddenCopy>,
-}
-
-/// One hidden copy: who added it, who hid it and how.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct HiddenCopy {
-    /// Index of the layer whose tar holds these bytes.
-    pub layer: usize,
+    /// Never a directory (its files are listed) nor a whiteout marker.
+    pub kind: EntryKind,
+    /// Bytes this version ships; 0 for all but regular files.
     pub size: u64,
-    /// Index of the layer that made the copy invisible (may equal `layer` for a duplicate entry).
-    pub hidden_by: usize,
-    pub how: HideKind,
+    /// Permission bits from the tar header (`0o600` is 384).
+    pub mode: u32,
+    /// The target, for a symbolic or hard link.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+    /// The layer whose tar holds this version.
+    pub layer: usize,
+    pub hidden_by: HiddenBy,
+    /// The version in the trees, for views that look it up there.
+    #[serde(skip)]
+    pub version: EntryRef,
 }
 
-/// Why a copy is not visible.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// The layer that made a version invisible, and how.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
-pub enum HideKind {
-    /// A whiteout removed it or one of its parent directories.
-    Deleted,
-    /// A later entry at the same path (or a non-directory at a parent path) replaced it.
-    Overwritten,
-    /// An opaque whiteout on a parent directory hid everything below it.
-    OpaqueDir,
-}
-
-impl HideKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            HideKind::Deleted => "deleted",
-            HideKind::Overwritten => "overwritten",
-            HideKind::OpaqueDir => "hidden by opaque directory",
-        }
-    }
+pub struct HiddenBy {
+    /// May equal the version's own layer: a later entry of the same tar replaced it.
+    pub layer: usize,
+    pub how: Hide,
 }
 
 // JSON has no NaN or infinity; null keeps the document valid and says "no figure".

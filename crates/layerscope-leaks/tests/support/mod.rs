@@ -1,7 +1,9 @@
 //! Builds layer tars in memory and runs them through the real scanner, as the binary does.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use layerscope_leaks::{HygieneInput, LeakInput, LeakReport, SecretMatch, SecretScanner};
+use layerscope_leaks::{
+    HygieneInput, LeakInput, LeakReport, Redactions, SecretMatch, SecretScanner,
+};
 use layerscope_tree::{ImageTree, TarLimits, scan_layer};
 
 /// One tar entry.
@@ -64,7 +66,7 @@ pub fn scan_tars(
         .iter_mut()
         .map(|s| std::mem::take(&mut s.findings))
         .collect();
-    (ImageTree::from_scans(scans), secrets)
+    (ImageTree::from_scans(scans).unwrap(), secrets)
 }
 
 pub fn scan(layers: &[&[E]], scanner: &SecretScanner) -> (ImageTree, Vec<Vec<(u32, SecretMatch)>>) {
@@ -72,37 +74,30 @@ pub fn scan(layers: &[&[E]], scanner: &SecretScanner) -> (ImageTree, Vec<Vec<(u3
     scan_tars(&tars, scanner)
 }
 
-/// The whole leak report of an in-memory image; layer `i`'s command is `commands[i]`.
-pub fn report(layers: &[&[E]], commands: &[&str], image: &HygieneInput) -> LeakReport {
+/// The whole leak report of an in-memory image.
+pub fn report(layers: &[&[E]], image: &HygieneInput) -> LeakReport {
     let scanner = SecretScanner::new().unwrap();
-    report_with(layers, commands, image, &scanner)
+    report_with(layers, image, &scanner)
 }
 
-pub fn report_with(
-    layers: &[&[E]],
-    commands: &[&str],
-    image: &HygieneInput,
-    scanner: &SecretScanner,
-) -> LeakReport {
+pub fn report_with(layers: &[&[E]], image: &HygieneInput, scanner: &SecretScanner) -> LeakReport {
     let (tree, secrets) = scan(layers, scanner);
-    report_from(&tree, &secrets, commands, image, scanner)
+    report_from(&tree, &secrets, image, scanner).0
 }
 
+/// The report and the values to mask in commands.
 pub fn report_from(
     tree: &ImageTree,
     secrets: &[Vec<(u32, SecretMatch)>],
-    commands: &[&str],
     image: &HygieneInput,
     scanner: &SecretScanner,
-) -> LeakReport {
+) -> (LeakReport, Redactions) {
     let hidden = layerscope_waste::hidden_versions(tree);
-    let commands: Vec<String> = commands.iter().map(|c| (*c).to_owned()).collect();
     LeakReport::build(
         &LeakInput {
             tree,
             secrets,
             hidden: &hidden,
-            layer_commands: &commands,
             image,
         },
         scanner,

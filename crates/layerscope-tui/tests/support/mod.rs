@@ -1,206 +1,82 @@
-//! A demo image built in memory, run through the real scanner, and helpers to drive the app.
+//! Images built as real archives, read by the real reader and analysed into the report the
+//! binary gives the explorer, and helpers to drive the app.
 #![allow(dead_code)]
 
-use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::Arc;
 
-use layerscope_tree::{ImageTree, NoInspector, TarLimits, scan_layer};
-use layerscope_tui::{
-    App, ContentReader, Finding, Findings, HiddenBy, ImageInfo, Keymap, LayerInfo, draw,
-};
-use layerscope_waste::WasteReport;
+use layerscope_leaks::SecretScanner;
+use layerscope_reader::{Image, Options};
+use layerscope_report::Report;
+use layerscope_testkit::{DockerSave, Step, layer, write_temp};
+use layerscope_tree::ImageTree;
+use layerscope_tui::{App, ContentReader, Keymap, draw};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 
-/// One tar entry.
-pub enum E<'a> {
-    File(&'a str, &'a [u8], u32),
-    Dir(&'a str, u32),
-    Sym(&'a str, &'a str),
-    Hard(&'a str, &'a str),
-    Owned(&'a str, &'a [u8], u32, u64, u64),
-}
+pub use layerscope_testkit::Entry as E;
 
-pub fn layer_tar(entries: &[E]) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    for e in entries {
-        let mut h = tar::Header::new_gnu();
-        h.set_mtime(1_704_067_200);
-        match *e {
-            E::File(p, data, mode) => file(&mut b, &mut h, p, data, mode, 0, 0),
-            E::Owned(p, data, mode, uid, gid) => file(&mut b, &mut h, p, data, mode, uid, gid),
-            E::Dir(p, mode) => {
-                h.set_entry_type(tar::EntryType::Directory);
-                h.set_mode(mode);
-                h.set_size(0);
-                b.append_data(&mut h, p, std::io::empty()).unwrap();
-            }
-            E::Sym(p, t) => {
-                h.set_entry_type(tar::EntryType::Symlink);
-                h.set_mode(0o777);
-                h.set_size(0);
-                b.append_link(&mut h, p, t).unwrap();
-            }
-            E::Hard(p, t) => {
-                h.set_entry_type(tar::EntryType::Link);
-                h.set_mode(0o755);
-                h.set_size(0);
-                b.append_link(&mut h, p, t).unwrap();
-            }
-        }
-    }
-    b.into_inner().unwrap()
-}
-
-fn file(
-    b: &mut tar::Builder<Vec<u8>>,
-    h: &mut tar::Header,
-    p: &str,
-    data: &[u8],
-    mode: u32,
-    uid: u64,
-    gid: u64,
-) {
-    h.set_entry_type(tar::EntryType::Regular);
-    h.set_mode(mode);
-    h.set_uid(uid);
-    h.set_gid(gid);
-    h.set_size(data.len() as u64);
-    b.append_data(h, p, data).unwrap();
-}
-
-/// An image whose layers stay in memory, so the viewer can read them back.
+/// An image read from an archive on disk, and its report, as the binary makes them.
 pub struct Fixture {
+    pub image: Arc<Image>,
     pub tree: ImageTree,
-    pub report: WasteReport,
-    pub tars: Vec<Vec<u8>>,
-    pub info: ImageInfo,
-    pub findings: Findings,
+    pub report: Report,
+    /// Keeps a generated archive on disk while the fixture lives: the viewer reads it.
+    temp: Option<tempfile::TempDir>,
 }
 
 impl Fixture {
+    /// The archive at `path`, named `name` as a user would.
+    pub fn open(path: &Path, name: &str) -> Self {
+        let scanner = SecretScanner::new().unwrap();
+        let opened = layerscope_report::open(path, &Options::default(), Some(&scanner)).unwrap();
+        let report = Report::build(name, &opened, &scanner);
+        Fixture {
+            image: Arc::new(opened.image),
+            tree: opened.tree,
+            report,
+            temp: None,
+        }
+    }
+
+    /// A `docker save` archive of these layers, each with the command that made it.
     pub fn new(layers: &[(&str, Vec<E>)]) -> Self {
-        let tars: Vec<Vec<u8>> = layers.iter().map(|(_, l)| layer_tar(l)).collect();
-        let scans = tars
-            .iter()
-            .map(|t| scan_layer(t.as_slice(), TarLimits::default(), &NoInspector).unwrap())
-            .collect();
-        let tree = ImageTree::from_scans(scans);
-        let report = layerscope_waste::analyze(&tree);
-        let info = ImageInfo {
-            name: "demo:latest".to_owned(),
-            tags: vec!["demo:latest".to_owned()],
-            layers: layers
+        Fixture::of(&DockerSave::with_commands(
+            &layers
                 .iter()
-                .enumerate()
-                .map(|(i, (command, _))| LayerInfo {
-                    digest: format!("sha256:{}", fake_hex(i as u64 * 2 + 1)),
-                    size_bytes: tree.layers[i].size_bytes,
-                    command: (*command).to_owned(),
-                    id: fake_hex(i as u64 * 2 + 2),
-                })
-                .collect(),
-        };
-        Fixture {
-            tree,
-            report,
-            tars,
-            info,
-            findings: Findings::default(),
-        }
+                .map(|(c, entries)| (*c, layer(entries)))
+                .collect::<Vec<_>>(),
+        ))
     }
 
-    /// `testdata/demo.tar`, read with the `tar` crate alone: a docker-archive whose layers are
-    /// plain tars named in `manifest.json`.
+    pub fn of(save: &DockerSave) -> Self {
+        let (dir, path) = write_temp("demo.tar", &save.build());
+        let mut f = Fixture::open(&path, "demo:latest");
+        f.temp = Some(dir);
+        f
+    }
+
+    /// `testdata/demo.tar`, the image the binary's tests and README use.
     pub fn testdata_demo() -> Self {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/demo.tar");
-        let bytes = std::fs::read(path).unwrap();
-        let mut files = std::collections::HashMap::new();
-        let mut v1_ids = std::collections::HashMap::new();
-        for entry in tar::Archive::new(bytes.as_slice()).entries().unwrap() {
-            let mut entry = entry.unwrap();
-            let name = entry.path().unwrap().to_string_lossy().into_owned();
-            if let Some(target) = entry.link_name().unwrap() {
-                let target = target
-                    .to_string_lossy()
-                    .trim_start_matches("../")
-                    .to_owned();
-                v1_ids.insert(target, name.trim_end_matches("/layer.tar").to_owned());
-                continue;
-            }
-            let mut data = Vec::new();
-            std::io::Read::read_to_end(&mut entry, &mut data).unwrap();
-            files.insert(name, data);
-        }
-        let manifest: serde_json::Value = serde_json::from_slice(&files["manifest.json"]).unwrap();
-        let image = &manifest[0];
-        let config: serde_json::Value =
-            serde_json::from_slice(&files[image["Config"].as_str().unwrap()]).unwrap();
-        let commands: Vec<String> = config["history"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .filter(|h| !h["empty_layer"].as_bool().unwrap_or(false))
-            .map(|h| h["created_by"].as_str().unwrap_or_default().to_owned())
-            .collect();
-        let names: Vec<String> = image["Layers"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|l| l.as_str().unwrap().to_owned())
-            .collect();
-        let tars: Vec<Vec<u8>> = names.iter().map(|n| files[n].clone()).collect();
-        let scans = tars
-            .iter()
-            .map(|t| scan_layer(t.as_slice(), TarLimits::default(), &NoInspector).unwrap())
-            .collect();
-        let tree = ImageTree::from_scans(scans);
-        let report = layerscope_waste::analyze(&tree);
-        let info = ImageInfo {
-            name: "testdata/demo.tar".to_owned(),
-            tags: vec![image["RepoTags"][0].as_str().unwrap().to_owned()],
-            layers: names
-                .iter()
-                .enumerate()
-                .map(|(i, n)| LayerInfo {
-                    digest: format!("sha256:{}", n.trim_end_matches(".tar")),
-                    size_bytes: tree.layers[i].size_bytes,
-                    command: commands.get(i).cloned().unwrap_or_default(),
-                    id: v1_ids.get(n).cloned().unwrap_or_default(),
-                })
-                .collect(),
-        };
-        Fixture {
-            tree,
-            report,
-            tars,
-            info,
-            findings: testdata_findings(),
-        }
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/demo.tar");
+        Fixture::open(&path, "testdata/demo.tar")
     }
 
+    /// The viewer's reader: the real one, reading the archive again.
     pub fn reader(&self) -> ContentReader {
-        let tars = self.tars.clone();
-        Box::new(move |layer, offset, len| {
-            let tar = tars.get(layer).ok_or_else(|| format!("no layer {layer}"))?;
-            let (start, end) = (offset as usize, (offset + len) as usize);
-            tar.get(start..end)
-                .map(<[u8]>::to_vec)
-                .ok_or_else(|| "past the end of the layer".to_owned())
+        let image = Arc::clone(&self.image);
+        Arc::new(move |layer, offset, len, cancel| {
+            image
+                .read_at(layer, offset, len, 1 << 20, cancel)
+                .map_err(|e| e.to_string())
         })
     }
 
     pub fn app_with(&self, keys: Keymap, width: u16, height: u16) -> App<'_> {
-        let mut app = App::new(
-            self.info.clone(),
-            &self.tree,
-            &self.report,
-            self.reader(),
-            keys,
-            self.findings.clone(),
-        );
+        let mut app = App::new(&self.report, &self.tree, self.reader(), keys);
         app.resize(width, height);
         app
     }
@@ -208,157 +84,6 @@ impl Fixture {
     pub fn app(&self) -> App<'_> {
         self.app_with(Keymap::default(), 160, 48)
     }
-}
-
-fn secret(
-    severity: &str,
-    rule: &str,
-    path: &str,
-    line: u32,
-    layer: usize,
-    detail: &str,
-) -> Finding {
-    Finding {
-        severity: severity.to_owned(),
-        rule: rule.to_owned(),
-        path: Some(path.to_owned()),
-        line: (line > 0).then_some(line),
-        layer: Some(layer),
-        detail: detail.to_owned(),
-        hidden_by: Some(HiddenBy {
-            layer: 13,
-            how: "deleted".to_owned(),
-        }),
-        fix: None,
-    }
-}
-
-fn check(severity: &str, id: &str, message: &str, fix: &str, path: Option<&str>) -> Finding {
-    Finding {
-        severity: severity.to_owned(),
-        rule: id.to_owned(),
-        path: path.map(str::to_owned),
-        detail: message.to_owned(),
-        fix: Some(fix.to_owned()),
-        ..Finding::default()
-    }
-}
-
-const ROOT_MESSAGE: &str = "the config sets no USER, so processes run as root";
-const ROOT_FIX: &str = "add `USER <non-zero uid>` after the steps that need root";
-
-/// What `layerscope leaks testdata/demo.tar` reports, written out: the explorer does not
-/// depend on the leak analysis, the binary converts its report.
-pub fn testdata_findings() -> Findings {
-    Findings {
-        secrets: vec![
-            secret(
-                "critical",
-                "private-key-openssh",
-                "/root/.ssh/id_ed25519",
-                1,
-                10,
-                "-----BEGIN OPENSSH PRIVATE KEY----- …",
-            ),
-            secret(
-                "critical",
-                "aws-secret-access-key",
-                "/app/.env",
-                4,
-                11,
-                "AWS_SECRET_ACCESS_KEY=wJal****************EKEY",
-            ),
-            secret(
-                "high",
-                "ssh-private-key-file",
-                "/root/.ssh/id_ed25519",
-                0,
-                10,
-                "(SSH private key file, by name)",
-            ),
-            secret(
-                "high",
-                "aws-access-key-id",
-                "/app/.env",
-                3,
-                11,
-                "AKIA************MPLE",
-            ),
-            secret("medium", "dotenv-file", "/app/.env", 2, 11, "APP_ENV= …"),
-        ],
-        hygiene: vec![
-            check("high", "LS-H001", ROOT_MESSAGE, ROOT_FIX, None),
-            check(
-                "low",
-                "LS-H004",
-                "the image config has no HEALTHCHECK",
-                "add a HEALTHCHECK instruction (or `HEALTHCHECK NONE` to opt out on purpose)",
-                None,
-            ),
-        ],
-    }
-}
-
-/// Findings for the hand-made image, with a hostile escape sequence in one message and a
-/// hygiene finding about a file.
-pub fn demo_findings() -> Findings {
-    Findings {
-        secrets: vec![
-            secret(
-                "critical",
-                "private-key-openssh",
-                "/root/.ssh/id_ed25519",
-                1,
-                10,
-                "-----BEGIN OPENSSH PRIVATE KEY----- …",
-            ),
-            secret(
-                "high",
-                "ssh-private-key-file",
-                "/root/.ssh/id_ed25519",
-                0,
-                10,
-                "(SSH private key file, by name)",
-            ),
-            secret(
-                "high",
-                "aws-access-key-id",
-                "/app/.env",
-                1,
-                11,
-                "AKIA************MPLE",
-            ),
-        ],
-        hygiene: vec![
-            check("high", "LS-H001", ROOT_MESSAGE, ROOT_FIX, None),
-            check(
-                "medium",
-                "LS-H003",
-                "history: ENV API_TOKEN=\u{1b}[2Jab12****\u{1b}]0;pwned\u{7}",
-                "use `RUN --mount=type=secret`; ARG and ENV values are recorded in the image history",
-                None,
-            ),
-            check(
-                "medium",
-                "LS-H007",
-                "/app/cache is world-writable",
-                "`chmod o-w` it, or give a shared directory the sticky bit (`chmod +t`)",
-                Some("/app/cache"),
-            ),
-        ],
-    }
-}
-
-/// 64 hex digits that look like a digest and never change.
-fn fake_hex(seed: u64) -> String {
-    let mut x = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    let mut out = String::new();
-    for _ in 0..4 {
-        x ^= x >> 29;
-        x = x.wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        let _ = write!(out, "{x:016x}");
-    }
-    out
 }
 
 const BUSYBOX: &[u8] = &[
@@ -371,12 +96,12 @@ pub fn demo() -> Fixture {
     let report: Vec<u8> = (0..5_000u32).map(|i| (i * 7 % 251) as u8).collect();
     let busybox: &'static [u8] = Box::leak(busybox.into_boxed_slice());
     let report: &'static [u8] = Box::leak(report.into_boxed_slice());
-    let mut fixture = Fixture::new(&[
+    let layers: Vec<(&str, Vec<E>)> = vec![
         ("ADD busybox-rootfs.tar /", vec![
             E::Dir("bin/", 0o755),
             E::File("bin/busybox", busybox, 0o755),
-            E::Sym("bin/sh", "busybox"),
-            E::Sym("bin/ls", "busybox"),
+            E::Symlink("bin/sh", "busybox"),
+            E::Symlink("bin/ls", "busybox"),
             E::Dir("etc/", 0o755),
             E::File("etc/group", b"root:x:0:\n", 0o644),
             E::File("etc/passwd", b"root:x:0:0:root:/root:/bin/sh\n", 0o644),
@@ -417,22 +142,51 @@ pub fn demo() -> Fixture {
         ]),
         ("/bin/sh -c ln /app/bin/run.sh /app/bin/start && ln -s /app/config/app.conf /etc/app.conf", vec![
             E::File("app/bin/run.sh", b"#!/bin/sh\necho running\n", 0o755),
-            E::Hard("app/bin/start", "app/bin/run.sh"),
-            E::Sym("etc/app.conf", "/app/config/app.conf"),
+            E::Hardlink("app/bin/start", "app/bin/run.sh"),
+            E::Symlink("etc/app.conf", "/app/config/app.conf"),
         ]),
         ("COPY report.bin /app/data/report.bin", vec![E::File("app/data/report.bin", report, 0o644)]),
         ("COPY --chmod=600 deploy_key /root/.ssh/id_ed25519", vec![
-            E::File("root/.ssh/id_ed25519", b"-----BEGIN OPENSSH PRIVATE KEY-----\nbm90IGEgcmVhbCBrZXk=\n-----END OPENSSH PRIVATE KEY-----\n", 0o600),
+            E::File("root/.ssh/id_ed25519", b"-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n-----END OPENSSH PRIVATE KEY-----\n", 0o600),
         ]),
-        ("COPY app.env /app/.env", vec![E::File("app/.env", b"AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n", 0o644)]),
+        ("COPY app.env /app/.env", vec![E::File("app/.env", b"AWS_ACCESS_KEY_ID=AKIAQ3EGRBWKZ7JPSX2M\n", 0o644)]),
         ("/bin/sh -c rm /app/data/report.bin", vec![E::File("app/data/.wh.report.bin", b"", 0o644)]),
-        ("/bin/sh -c set -e;\\\n    rm /root/.ssh/id_ed25519 /app/.env;\\\n    echo \u{1b}[31mdone\u{1b}[0m", vec![
+        ("|1 API_TOKEN=ab12cd34ef56gh78ij90 /bin/sh -c set -e;\\\n    rm /root/.ssh/id_ed25519 /app/.env;\\\n    echo \u{1b}[31mdone\u{1b}[0m", vec![
             E::File("root/.ssh/.wh.id_ed25519", b"", 0o644),
             E::File("app/.wh..env", b"", 0o644),
+            // A world-writable file whose name tries to retitle the terminal.
+            E::RawName(b"app/\x1b]0;pwned\x07notes.txt", b"notes\n", 0o666),
         ]),
-    ]);
-    fixture.findings = demo_findings();
-    fixture
+    ];
+    let mut save = DockerSave::with_commands(
+        &layers
+            .iter()
+            .map(|(c, entries)| (*c, layer(entries)))
+            .collect::<Vec<_>>(),
+    );
+    save.tags = vec!["demo:latest".to_owned()];
+    // A build argument holding a token, recorded in the history of the step after it.
+    save.history.insert(
+        12,
+        Step::empty("/bin/sh -c #(nop) ARG API_TOKEN=ab12cd34ef56gh78ij90"),
+    );
+    Fixture::of(&save)
+}
+
+/// An image with nothing to report: a non-root user, a HEALTHCHECK, no secrets.
+pub fn clean() -> Fixture {
+    let mut save = DockerSave::with_commands(&[(
+        "COPY app /app",
+        layer(&[
+            E::Dir("app/", 0o755),
+            E::File("app/run", b"echo hi\n", 0o755),
+        ]),
+    )]);
+    save.runtime = serde_json::json!({
+        "User": "1000",
+        "Healthcheck": { "Test": ["CMD", "/app/run"] },
+    });
+    Fixture::of(&save)
 }
 
 /// A key as dive's config writes it: `ctrl+a`, `down`, `q`, `space`.
@@ -461,9 +215,12 @@ pub fn key(spec: &str) -> Event {
     Event::Key(KeyEvent::new(code, mods))
 }
 
+/// Presses each key; a file the viewer starts reading is waited for, so a journey reads on
+/// as the user sees it once the bytes have come.
 pub fn press(app: &mut App<'_>, keys: &[&str]) {
     for k in keys {
         app.handle(&key(k));
+        app.wait_for_content();
     }
 }
 

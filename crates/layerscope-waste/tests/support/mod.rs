@@ -60,5 +60,5 @@ pub fn image(layers: &[&[E]]) -> ImageTree {
             scan_layer(bytes.as_slice(), TarLimits::default(), &NoInspector).unwrap()
         })
         .collect();
-    ImageTree::from_scans(scans)
+    ImageTree::from_scans(scans).unwrap()
 }

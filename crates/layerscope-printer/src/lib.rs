@@ -1,0 +1,42 @@
+//! The report as text and JSON. One report, many printers: each function here only formats a
+//! [`Report`]; none computes a figure or decides a rule.
+//!
+//! - [`ci_text`]: dive's CI report byte for byte, then layerscope's own figures, then the leak
+//!   report, for `CI=true layerscope IMAGE`;
+//! - [`leaks_text`]: the leak report alone, for `layerscope leaks IMAGE`;
+//! - [`json`]: the whole report as the JSON document the schema describes.
+
+mod dive;
+mod leaks;
+mod paint;
+mod reclaimable;
+
+use layerscope_report::Report;
+
+pub use leaks::HIDDEN_ROWS_PER_LAYER;
+pub use reclaimable::RECLAIMABLE_ROWS;
+
+/// The CI gate's text: dive's block exactly as dive prints it (so scripts that read dive's
+/// output read this), then what layerscope adds. `color` adds dive's ANSI codes.
+pub fn ci_text(report: &Report, color: bool) -> String {
+    let mut out = paint::Out::new(color);
+    dive::write(&mut out, report);
+    reclaimable::write(&mut out, report);
+    leaks::write(&mut out, report);
+    out.text
+}
+
+/// Only the leak report: secrets, hidden files, hygiene and the leak rules.
+pub fn leaks_text(report: &Report, color: bool) -> String {
+    let mut out = paint::Out::new(color);
+    leaks::write(&mut out, report);
+    out.text
+}
+
+/// The whole report as pretty JSON, ending in a newline.
+pub fn json(report: &Report) -> String {
+    // A report is plain data (strings, numbers, lists): it always serialises.
+    let mut text = serde_json::to_string_pretty(report).unwrap_or_default();
+    text.push('\n');
+    text
+}

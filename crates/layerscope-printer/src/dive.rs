@@ -78,30 +78,55 @@ fn inefficient(out: &mut Out, report: &Report) {
 
 fn results(out: &mut Out, gate: &GateReport) {
     out.bold("Results:");
-    let results: Vec<_> = gate.results(true).collect();
-    for result in &results {
+    let counts = rule_lines(out, gate, true);
+    let passed = counts.failed == 0;
+    let summary = format!(
+        "Result:{} [Total:{}] [Passed:{}] [Failed:{}] [Warn:0] [Skipped:{}]",
+        if passed { "PASS" } else { "FAIL" },
+        counts.total,
+        counts.passed,
+        counts.failed,
+        counts.skipped,
+    );
+    let painted = out.paint(if passed { GREEN } else { RED }, &summary);
+    out.line(&painted);
+}
+
+/// How many rules of a set ended each way.
+pub struct Counts {
+    pub total: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub skipped: usize,
+}
+
+/// One line per rule of dive's set or of the leak rules, as dive prints its own:
+/// `  FAIL: rule: message`, or `  PASS: rule` for a pass.
+pub fn rule_lines(out: &mut Out, gate: &GateReport, dive: bool) -> Counts {
+    let mut counts = Counts {
+        total: 0,
+        passed: 0,
+        failed: 0,
+        skipped: 0,
+    };
+    for result in gate.results(dive) {
+        counts.total += 1;
+        match result.status {
+            Status::Pass => counts.passed += 1,
+            Status::Fail => counts.failed += 1,
+            Status::Skip => counts.skipped += 1,
+        }
         let word = status_word(out, result.status);
         match &result.message {
             Some(message) => out.line(&format!("  {word}: {}: {message}", result.rule)),
             None => out.line(&format!("  {word}: {}", result.rule)),
         }
     }
-    let count = |s: Status| results.iter().filter(|r| r.status == s).count();
-    let passed = count(Status::Fail) == 0;
-    let summary = format!(
-        "Result:{} [Total:{}] [Passed:{}] [Failed:{}] [Warn:0] [Skipped:{}]",
-        if passed { "PASS" } else { "FAIL" },
-        results.len(),
-        count(Status::Pass),
-        count(Status::Fail),
-        count(Status::Skip),
-    );
-    let painted = out.paint(if passed { GREEN } else { RED }, &summary);
-    out.line(&painted);
+    counts
 }
 
 /// `PASS`, `FAIL` or `SKIP`, painted as dive paints it.
-pub fn status_word(out: &Out, status: Status) -> String {
+fn status_word(out: &Out, status: Status) -> String {
     match status {
         Status::Pass => status.word().to_owned(),
         Status::Fail => out.paint(BOLD_INVERSE_RED, status.word()),

@@ -5,9 +5,9 @@
 use std::fmt::Write as _;
 
 use layerscope_format::{bytes, command, mode, printable};
-use layerscope_report::{Report, SecretFinding, SecretPlace, Severity, Status};
+use layerscope_report::{Report, SecretFinding, SecretPlace, Severity};
 
-use crate::dive::status_word;
+use crate::dive::rule_lines;
 use crate::paint::{BLUE, DIM, Out, RED, RED_BOLD, YELLOW};
 
 /// Hidden files listed per hiding layer; the JSON has them all.
@@ -164,22 +164,14 @@ fn rules(out: &mut Out, report: &Report) {
         return;
     };
     out.line("Leak Rules:");
-    let results: Vec<_> = gate.results(false).collect();
-    for result in &results {
-        let word = status_word(out, result.status);
-        match &result.message {
-            Some(message) => out.line(&format!("  {word}: {}: {message}", result.rule)),
-            None => out.line(&format!("  {word}: {}", result.rule)),
-        }
-    }
-    let count = |s: Status| results.iter().filter(|r| r.status == s).count();
-    let failed = count(Status::Fail);
+    let counts = rule_lines(out, gate, false);
     out.line(&format!(
-        "Leak Result:{} [Total:{}] [Passed:{}] [Failed:{failed}] [Skipped:{}]",
-        if failed == 0 { "PASS" } else { "FAIL" },
-        results.len(),
-        count(Status::Pass),
-        count(Status::Skip),
+        "Leak Result:{} [Total:{}] [Passed:{}] [Failed:{}] [Skipped:{}]",
+        if counts.failed == 0 { "PASS" } else { "FAIL" },
+        counts.total,
+        counts.passed,
+        counts.failed,
+        counts.skipped,
     ));
 }
 

@@ -32,9 +32,10 @@ impl GateReport {
 pub struct RuleResult {
     pub rule: RuleId,
     pub status: Status,
-    /// `null` when the rule is disabled.
+    /// `null` when the rule is disabled; `false` (none allowed) for a yes-or-no rule.
     pub threshold: Option<Measure>,
-    /// The image's figure, whatever the status.
+    /// The image's figure, whatever the status; for a yes-or-no rule, whether the image has
+    /// what the rule forbids (runs as root, lacks a HEALTHCHECK).
     pub actual: Measure,
     /// The text after `<STATUS>: <rule>: ` (dive's for dive's rules); `null` for a pass,
     /// which dive prints bare.

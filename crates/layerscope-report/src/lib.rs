@@ -31,7 +31,8 @@ pub const SCHEMA_VERSION: u32 = 2;
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
-    /// See [`SCHEMA_VERSION`].
+    /// The version of this document's shape; it changes when a field changes meaning or
+    /// disappears.
     pub schema_version: u32,
     pub image: ImageSummary,
     /// dive 0.13.1's figures, computed as dive computes them.

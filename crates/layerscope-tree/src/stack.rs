@@ -13,8 +13,7 @@ pub enum Slot {
     Entry(EntryRef),
 }
 
-/// Why a version stopped being visible. Reports name it by [`Hide::word`] and serialise it in
-/// camelCase (`deleted`, `overwritten`, `opaqueDir`).
+/// Why a version stopped being visible: `deleted`, `overwritten` or `opaqueDir`.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, schemars::JsonSchema,
 )]

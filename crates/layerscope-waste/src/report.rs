@@ -15,13 +15,13 @@ pub struct DiveFigures {
     /// Σ of every copy of every path seen in two or more layers (dive counts the survivor too,
     /// and a whited-out directory weighs what stood below it, so this can exceed `sizeBytes`).
     pub wasted_bytes: u64,
-    /// `wasted_bytes / user_size_bytes` as a ratio: NaN for 0/0 and infinite for x/0, as dive.
+    /// `wastedBytes / userSizeBytes` as a ratio; dive's NaN (0/0) and infinity (x/0) are null.
     #[serde(serialize_with = "finite_or_null")]
     #[schemars(with = "Option<f64>")]
     pub user_wasted_percent: f64,
-    /// Σ of every layer's tar header sizes.
+    /// Σ of every layer's size: the sizes its entries' headers give, where data backs them.
     pub size_bytes: u64,
-    /// `size_bytes` less the first layer's, which dive takes as the base image.
+    /// `sizeBytes` less the first layer's, which dive takes as the base image.
     pub user_size_bytes: u64,
     /// Paths seen in two or more layers, most bytes first.
     pub inefficient: Vec<InefficientPath>,

@@ -2,12 +2,21 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
+
+/// The version, with the commit it was built from.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("LAYERSCOPE_COMMIT"),
+    ")"
+);
 
 #[derive(Debug, Parser)]
 #[command(
     name = "layerscope",
-    version,
+    version = VERSION,
+    disable_version_flag = true,
     about = "See what is inside a container image, layer by layer",
     long_about = "See what is inside a container image, layer by layer: what each layer added, changed \
 and removed, how many bytes the image wastes, and what it ships that nobody can see.\n\n\
@@ -22,6 +31,9 @@ pub struct Cli {
     pub command: Option<Command>,
     #[command(flatten)]
     pub run: RunArgs,
+    /// Print the version and the commit it was built from (`-v` as in dive).
+    #[arg(short = 'V', visible_short_alias = 'v', long, action = ArgAction::Version)]
+    version: Option<bool>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -30,9 +42,30 @@ pub enum Command {
     Ci(RunArgs),
     /// What ships but nobody sees: secrets in any layer, files later layers hid, config hygiene.
     Leaks(RunArgs),
+    /// Print a completion script for a shell (`layerscope completions bash > /etc/bash_completion.d/layerscope`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (`layerscope manpage > layerscope.1; man ./layerscope.1`).
+    Manpage,
+}
+
+/// The JSON `--json` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum JsonFormat {
+    /// layerscope's report, with the rule results (its schema is in the docs).
+    #[default]
+    Layerscope,
+    /// What `dive -j` writes, key for key, for scripts written for dive.
+    Dive,
 }
 
 #[derive(Debug, Args, Clone, Default)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "each is a command-line switch of its own"
+)]
 pub struct RunArgs {
     /// The image to open.
     pub image: Option<String>,
@@ -51,6 +84,30 @@ pub struct RunArgs {
     /// Write the whole report as JSON to PATH (`-` for standard output).
     #[arg(short = 'j', long, value_name = "PATH")]
     pub json: Option<String>,
+
+    /// Which JSON `--json` writes.
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t)]
+    pub json_format: JsonFormat,
+
+    /// Write the findings and failed rules as SARIF 2.1.0 to PATH, for code scanning.
+    #[arg(long, value_name = "PATH")]
+    pub sarif: Option<String>,
+
+    /// Write the rules as `JUnit` XML to PATH, for a CI server's test report.
+    #[arg(long, value_name = "PATH")]
+    pub junit: Option<String>,
+
+    /// Write a Markdown summary to PATH, for a pull request or a job summary.
+    #[arg(long, value_name = "PATH")]
+    pub markdown: Option<String>,
+
+    /// Print no report and no progress, only errors: the exit code and the files written say it all.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say on standard error what was read and how long each step took.
+    #[arg(long)]
+    pub verbose: bool,
 
     /// Fail when the efficiency score (0..1) is below this; overrides the rules file.
     #[arg(long = "lowestEfficiency", value_name = "RATIO")]

@@ -15,6 +15,7 @@ pub fn open(
     input: &str,
     args: &SourceArgs,
     scanner: Option<&SecretScanner>,
+    show_progress: bool,
 ) -> Result<(Opened, String)> {
     let r = reference::parse(input);
     if let Some(source) = &args.source
@@ -42,7 +43,7 @@ pub fn open(
         progress: Some(Arc::clone(&progress)),
         ..Options::default()
     };
-    let display = crate::progress::Display::start(&progress);
+    let display = show_progress.then(|| crate::progress::Display::start(&progress));
     let opened = layerscope_report::open(&r.path, &options, scanner);
     drop(display);
     Ok((opened?, name))

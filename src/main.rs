@@ -5,6 +5,7 @@
 //! the rules, and the printer or the explorer shows the report.
 
 mod cli;
+mod exports;
 mod load;
 mod output;
 mod progress;
@@ -12,9 +13,10 @@ mod progress;
 mod tui;
 
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::{Context, Result};
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use layerscope_gate::{Applies, GateConfig, Rules};
 use layerscope_leaks::SecretScanner;
 use layerscope_report::{Report, RuleId};
@@ -39,8 +41,8 @@ fn main() -> ExitCode {
 enum Task {
     /// dive's CI gate and the leak rules: text, exit code by the rules.
     Ci,
-    /// The whole report as JSON, exit 0 (dive's `--json`).
-    Json,
+    /// Reports to files or standard output (`--json`, `--sarif`, …), exit 0 (dive's `--json`).
+    Export,
     /// `layerscope leaks`: the leak report, exit code by the leak rules.
     Leaks,
     /// The interactive explorer.
@@ -51,13 +53,28 @@ fn run(cli: Cli) -> Result<Exit> {
     let (args, command) = match cli.command {
         Some(Command::Ci(args)) => (args, Some(Task::Ci)),
         Some(Command::Leaks(args)) => (args, Some(Task::Leaks)),
+        Some(Command::Completions { shell }) => {
+            let mut text = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "layerscope", &mut text);
+            output::print(&String::from_utf8_lossy(&text))?;
+            return Ok(Exit::Success);
+        }
+        Some(Command::Manpage) => {
+            let mut text = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut text)
+                .context("cannot render the manual page")?;
+            output::print(&String::from_utf8_lossy(&text))?;
+            return Ok(Exit::Success);
+        }
         None => (cli.run, None),
     };
     let ci_env = layerscope_gate::ci_env_enabled(std::env::var("CI").ok().as_deref());
+    let exports = exports::Requested::of(&args)?;
     let task = match command {
         Some(task) => task,
         None if args.ci || ci_env => Task::Ci,
-        None if args.json.is_some() => Task::Json,
+        None if !exports.is_empty() => Task::Export,
         None => Task::Explore,
     };
     let Some(input) = args.image.clone() else {
@@ -82,49 +99,43 @@ fn run(cli: Cli) -> Result<Exit> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let config = GateConfig::read(args.ci_config.as_deref(), &cwd)?;
     let gate = match task {
-        Task::Ci | Task::Json => Some((rules(&args, &config)?, Applies::All)),
+        Task::Ci | Task::Export => Some((rules(&args, &config)?, Applies::All)),
         Task::Leaks => Some((config.rules(Applies::Leaks)?, Applies::Leaks)),
         Task::Explore => None,
     };
     // File contents are scanned for secrets while the layers stream past, in the one pass.
     let scanner = SecretScanner::with_settings(&config.scan_settings()?)?;
+    let started = Instant::now();
     let (opened, name) = load::open(
         &input,
         &args.source,
         (!args.no_secret_scan).then_some(&scanner),
+        !args.quiet,
     )
     .map_err(|e| e.context(output::clean(&input)))?;
+    let read = started.elapsed();
     let mut report = Report::build(&name, &opened, &scanner);
     if let Some((rules, applies)) = gate {
         report.gate = Some(rules.evaluate(&report, applies, config.file.as_deref()));
     }
-    for note in &opened.image.notes {
-        eprintln!("layerscope: note: {}", output::clean(note));
+    if args.verbose {
+        output::describe(&report, &opened, read, started.elapsed().saturating_sub(read));
     }
-    match task {
-        #[cfg(feature = "tui")]
-        Task::Explore => {
-            if let Some(keys) = keys {
-                tui::run(opened, &report, keys)?;
-            }
-            return Ok(Exit::Success);
+    if !args.quiet {
+        for note in &opened.image.notes {
+            eprintln!("layerscope: note: {}", output::clean(note));
         }
-        #[cfg(not(feature = "tui"))]
-        Task::Explore => return Ok(Exit::Success),
-        Task::Json => {
-            output::write(
-                args.json.as_deref().unwrap_or("-"),
-                &layerscope_printer::json(&report),
-            )?;
-            return Ok(Exit::Success);
-        }
-        Task::Ci | Task::Leaks => {}
     }
-    let to_stdout = args.json.as_deref() == Some("-");
-    if let Some(target) = &args.json {
-        output::write(target, &layerscope_printer::json(&report))?;
+    #[cfg(feature = "tui")]
+    if let Some(keys) = keys {
+        tui::run(opened, &report, keys)?;
+        return Ok(Exit::Success);
     }
-    if !to_stdout {
+    exports.write(&report, &opened.tree, args.json_format)?;
+    if task == Task::Export {
+        return Ok(Exit::Success);
+    }
+    if !args.quiet && !exports.to_stdout() {
         let color = output::color_stdout();
         let text = if task == Task::Leaks {
             layerscope_printer::leaks_text(&report, color)
@@ -132,6 +143,9 @@ fn run(cli: Cli) -> Result<Exit> {
             layerscope_printer::ci_text(&report, color)
         };
         output::print(&text)?;
+    }
+    if task == Task::Ci && output::github_actions() {
+        exports::github_actions(&report, !exports.to_stdout())?;
     }
     Ok(if report.passed() {
         Exit::Success

@@ -2,7 +2,10 @@
 
 use std::io::{IsTerminal, Write};
 
+use std::time::Duration;
+
 use anyhow::{Context, Result};
+use layerscope_report::{Opened, Report};
 
 /// How the process ends: 0 pass, 1 a CI rule failed, 2 an error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +23,31 @@ pub fn color_stdout() -> bool {
 /// so a hostile file name cannot move the cursor, retitle the terminal or forge a report line.
 pub fn clean(s: &str) -> String {
     layerscope_format::printable(s).into_owned()
+}
+
+/// Whether the run is a GitHub Actions job, read as the runner sets it.
+pub fn github_actions() -> bool {
+    std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true")
+}
+
+/// `--verbose`: what was read and how long each step took, on standard error.
+pub fn describe(report: &Report, opened: &Opened, read: Duration, analyse: Duration) {
+    let image = &report.image;
+    eprintln!(
+        "layerscope: {} ({}, {}): {} layers, {} file versions, {} paths, {}",
+        clean(&image.name),
+        image.source.as_str(),
+        image.platform,
+        image.layers.len(),
+        opened.tree.version_count(),
+        opened.tree.node_count(),
+        layerscope_format::bytes(report.dive.size_bytes)
+    );
+    eprintln!(
+        "layerscope: read and scanned in {:.2} s, analysed in {:.2} s",
+        read.as_secs_f64(),
+        analyse.as_secs_f64()
+    );
 }
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.

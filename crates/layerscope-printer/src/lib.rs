@@ -4,16 +4,28 @@
 //! - [`ci_text`]: dive's CI report byte for byte, then layerscope's own figures, then the leak
 //!   report, for `CI=true layerscope IMAGE`;
 //! - [`leaks_text`]: the leak report alone, for `layerscope leaks IMAGE`;
-//! - [`json`]: the whole report as the JSON document the schema describes.
+//! - [`json`]: the whole report as the JSON document the schema describes;
+//! - [`dive_json`]: the JSON dive's `-j` writes;
+//! - [`sarif`], [`junit`], [`markdown`]: for code scanning, test reports and job summaries;
+//! - [`annotations`]: GitHub Actions `::error` lines for the failed rules.
 
+mod actions;
 mod dive;
+mod dive_json;
+mod junit;
 mod leaks;
+mod markdown;
 mod paint;
 mod reclaimable;
+mod sarif;
 
 use layerscope_report::Report;
+use layerscope_tree::ImageTree;
 
+pub use actions::annotations;
+pub use junit::junit;
 pub use leaks::HIDDEN_ROWS_PER_LAYER;
+pub use markdown::markdown;
 pub use reclaimable::RECLAIMABLE_ROWS;
 
 /// The CI gate's text: dive's block exactly as dive prints it (so scripts that read dive's
@@ -37,6 +49,22 @@ pub fn leaks_text(report: &Report, color: bool) -> String {
 pub fn json(report: &Report) -> String {
     // A report is plain data (strings, numbers, lists): it always serialises.
     let mut text = serde_json::to_string_pretty(report).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// dive's `-j` export, pretty, ending in a newline. dive's file lists are the layers' trees.
+pub fn dive_json(report: &Report, tree: &ImageTree) -> String {
+    pretty(&dive_json::dive_json(report, tree))
+}
+
+/// The report as SARIF 2.1.0, pretty, ending in a newline.
+pub fn sarif(report: &Report) -> String {
+    pretty(&sarif::sarif(report))
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
     text.push('\n');
     text
 }

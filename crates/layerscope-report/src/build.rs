@@ -80,12 +80,13 @@ fn summary(name: &str, image: &Image, tree: &ImageTree, redactions: &Redactions)
     }
 }
 
-/// dive's layer id: the first component of the layer's name in the archive, or the digest when
-/// the name is a blob path.
+/// dive's layer id: the first component of the layer's name in the archive (`<v1id>` of
+/// `<v1id>/layer.tar`, `<diffid>.tar`). For a blob path dive shows `blobs` for every layer;
+/// the digest's hex tells them apart.
 fn layer_id(name: &str, hex: &str) -> String {
-    match name.split_once('/') {
-        Some((first, _)) if first != "blobs" => first.to_owned(),
-        _ => hex.to_owned(),
+    match name.split('/').next() {
+        Some("blobs") | None => hex.to_owned(),
+        Some(first) => first.to_owned(),
     }
 }
 
@@ -115,6 +116,6 @@ mod tests {
     fn layer_ids_are_dives() {
         assert_eq!(layer_id("abc123/layer.tar", "ff"), "abc123");
         assert_eq!(layer_id("blobs/sha256/ff", "ff"), "ff");
-        assert_eq!(layer_id("ff.tar", "ff"), "ff");
+        assert_eq!(layer_id("ff.tar", "ff"), "ff.tar");
     }
 }

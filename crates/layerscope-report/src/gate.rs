@@ -101,6 +101,21 @@ impl RuleId {
         }
     }
 
+    /// What the rule holds the image to, in a line.
+    pub fn description(self) -> &'static str {
+        match self {
+            RuleId::HighestUserWastedPercent => {
+                "wasted bytes (dive's count) at most this share of the bytes above the base layer"
+            }
+            RuleId::HighestWastedBytes => "wasted bytes (dive's count) at most this many",
+            RuleId::LowestEfficiency => "dive's efficiency score at least this",
+            RuleId::DisallowRootUser => "the image does not run as root",
+            RuleId::MaxHiddenBytes => "bytes that ship hidden by later layers at most this many",
+            RuleId::MaxSecretFindings => "secrets in any layer at most this many",
+            RuleId::RequireHealthcheck => "the image has a HEALTHCHECK",
+        }
+    }
+
     /// One of dive's own three rules.
     pub fn is_dive(self) -> bool {
         matches!(

@@ -18,7 +18,9 @@ use serde::Serialize;
 
 pub use gate::{GateReport, Measure, RuleId, RuleResult, Status};
 pub use image::{ImageSummary, LayerSummary, Source};
-pub use layerscope_leaks::{HygieneFinding, LeakReport, SecretFinding, SecretPlace, Severity};
+pub use layerscope_leaks::{
+    CHECKS, Check, HygieneFinding, LeakReport, RULES, Rule, SecretFinding, SecretPlace, Severity,
+};
 pub use layerscope_tree::EntryKind;
 pub use layerscope_waste::{DiveFigures, HiddenBy, HiddenFile, Hide, InefficientPath, Reclaimable};
 pub use open::{OpenError, Opened, open};

@@ -69,8 +69,13 @@ fn run(cli: Cli) -> Result<Exit> {
         }
         None => (cli.run, None),
     };
+    analyse(&args, command)
+}
+
+/// Reads the image, builds its report and shows it as the task asks.
+fn analyse(args: &RunArgs, command: Option<Task>) -> Result<Exit> {
     let ci_env = layerscope_gate::ci_env_enabled(std::env::var("CI").ok().as_deref());
-    let exports = exports::Requested::of(&args)?;
+    let exports = exports::Requested::of(args)?;
     let task = match command {
         Some(task) => task,
         None if args.ci || ci_env => Task::Ci,
@@ -99,7 +104,7 @@ fn run(cli: Cli) -> Result<Exit> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let config = GateConfig::read(args.ci_config.as_deref(), &cwd)?;
     let gate = match task {
-        Task::Ci | Task::Export => Some((rules(&args, &config)?, Applies::All)),
+        Task::Ci | Task::Export => Some((rules(args, &config)?, Applies::All)),
         Task::Leaks => Some((config.rules(Applies::Leaks)?, Applies::Leaks)),
         Task::Explore => None,
     };
@@ -119,7 +124,12 @@ fn run(cli: Cli) -> Result<Exit> {
         report.gate = Some(rules.evaluate(&report, applies, config.file.as_deref()));
     }
     if args.verbose {
-        output::describe(&report, &opened, read, started.elapsed().saturating_sub(read));
+        output::describe(
+            &report,
+            &opened,
+            read,
+            started.elapsed().saturating_sub(read),
+        );
     }
     if !args.quiet {
         for note in &opened.image.notes {

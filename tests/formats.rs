@@ -21,20 +21,38 @@ fn one_run_writes_every_format_beside_the_text() {
     let o = ci(
         dir.path(),
         &[
-            "--json", &path("r.json"), "--sarif", &path("r.sarif"), "--junit", &path("r.xml"),
-            "--markdown", &path("r.md"), &demo(),
+            "--json",
+            &path("r.json"),
+            "--sarif",
+            &path("r.sarif"),
+            "--junit",
+            &path("r.xml"),
+            "--markdown",
+            &path("r.md"),
+            &demo(),
         ],
     );
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
-    assert!(stdout(&o).contains("Result:FAIL"), "the text is still printed");
+    assert!(
+        stdout(&o).contains("Result:FAIL"),
+        "the text is still printed"
+    );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path("r.json")).unwrap()).unwrap();
     assert_eq!(json["gate"]["passed"], false);
     let sarif: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(path("r.sarif")).unwrap()).unwrap();
     assert_eq!(sarif["version"], "2.1.0");
-    assert!(std::fs::read_to_string(path("r.xml")).unwrap().contains("<testsuites "));
-    assert!(std::fs::read_to_string(path("r.md")).unwrap().starts_with("### layerscope: "));
+    assert!(
+        std::fs::read_to_string(path("r.xml"))
+            .unwrap()
+            .contains("<testsuites ")
+    );
+    assert!(
+        std::fs::read_to_string(path("r.md"))
+            .unwrap()
+            .starts_with("### layerscope: ")
+    );
 }
 
 #[test]
@@ -48,9 +66,15 @@ fn the_leak_report_writes_them_too_and_outside_ci_they_exit_zero() {
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).starts_with("Secrets: 5"));
     let text = std::fs::read_to_string(&sarif).unwrap();
-    assert!(text.contains("\"ruleId\": \"private-key-openssh\""), "{text}");
+    assert!(
+        text.contains("\"ruleId\": \"private-key-openssh\""),
+        "{text}"
+    );
     // Outside CI mode a document alone is a report run, as dive's --json is: exit 0.
-    let o = layerscope(dir.path()).args(["--junit", "-", &demo()]).output().unwrap();
+    let o = layerscope(dir.path())
+        .args(["--junit", "-", &demo()])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).starts_with("<?xml"), "{}", stdout(&o));
 }
@@ -66,7 +90,10 @@ fn dives_own_export_for_scripts_written_for_dive() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["image"]["inefficientBytes"], 52418);
     assert_eq!(v["layer"].as_array().unwrap().len(), 14);
-    assert_eq!(v["layer"][5]["fileList"][0]["path"], "app/static/.wh.app.js");
+    assert_eq!(
+        v["layer"][5]["fileList"][0]["path"],
+        "app/static/.wh.app.js"
+    );
     let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
     assert_eq!(keys, ["image", "layer"]);
 }
@@ -76,7 +103,11 @@ fn only_one_document_takes_standard_output() {
     let dir = tempfile::tempdir().unwrap();
     let o = ci(dir.path(), &["--json", "-", "--markdown", "-", &demo()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(stderr(&o).contains("--json, --markdown all ask for standard output"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("--json, --markdown all ask for standard output"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -93,7 +124,10 @@ fn github_actions_gets_a_job_summary_and_annotations() {
         .unwrap();
     assert_eq!(o.status.code(), Some(1));
     let written = std::fs::read_to_string(&summary).unwrap();
-    assert!(written.starts_with("earlier step\n### layerscope: "), "appended: {written}");
+    assert!(
+        written.starts_with("earlier step\n### layerscope: "),
+        "appended: {written}"
+    );
     assert!(written.contains("| `highestUserWastedPercent` | ❌ fail |"));
     let out = stdout(&o);
     let annotations: Vec<&str> = out.lines().filter(|l| l.starts_with("::error ")).collect();
@@ -110,7 +144,10 @@ fn quiet_and_verbose() {
     assert!(stdout(&o).is_empty() && stderr(&o).is_empty());
     let o = ci(dir.path(), &["--verbose", &demo()]);
     let err = stderr(&o);
-    assert!(err.contains("(docker-archive, linux/amd64): 14 layers"), "{err}");
+    assert!(
+        err.contains("(docker-archive, linux/amd64): 14 layers"),
+        "{err}"
+    );
     assert!(err.contains("read and scanned in "), "{err}");
 }
 
@@ -120,7 +157,10 @@ fn the_version_names_its_commit() {
     for flag in ["--version", "-V", "-v"] {
         let o = layerscope(dir.path()).arg(flag).output().unwrap();
         let out = stdout(&o);
-        assert!(out.starts_with(&format!("layerscope {} (", env!("CARGO_PKG_VERSION"))), "{flag}: {out}");
+        assert!(
+            out.starts_with(&format!("layerscope {} (", env!("CARGO_PKG_VERSION"))),
+            "{flag}: {out}"
+        );
         assert!(out.trim_end().ends_with(')'), "{out}");
     }
 }
@@ -129,7 +169,10 @@ fn the_version_names_its_commit() {
 fn completions_complete_in_a_real_bash() {
     let dir = tempfile::tempdir().unwrap();
     let script = dir.path().join("layerscope.bash");
-    let o = layerscope(dir.path()).args(["completions", "bash"]).output().unwrap();
+    let o = layerscope(dir.path())
+        .args(["completions", "bash"])
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(0));
     std::fs::write(&script, &o.stdout).unwrap();
     let complete = |words: &str, index: usize| -> String {
@@ -137,17 +180,26 @@ fn completions_complete_in_a_real_bash() {
             "source {}; COMP_WORDS=({words}); COMP_CWORD={index}; COMP_LINE='{words}'; COMP_POINT=${{#COMP_LINE}}; _layerscope layerscope; printf '%s\\n' \"${{COMPREPLY[@]}}\"",
             script.display()
         );
-        let o = Command::new("bash").args(["--norc", "-c", &program]).output().expect("bash runs");
+        let o = Command::new("bash")
+            .args(["--norc", "-c", &program])
+            .output()
+            .expect("bash runs");
         String::from_utf8_lossy(&o.stdout).into_owned()
     };
     let subcommands = complete("layerscope c", 1);
-    assert!(subcommands.lines().any(|l| l == "ci") && subcommands.lines().any(|l| l == "completions"), "{subcommands}");
+    assert!(
+        subcommands.lines().any(|l| l == "ci") && subcommands.lines().any(|l| l == "completions"),
+        "{subcommands}"
+    );
     let flags = complete("layerscope --sa", 1);
     assert!(flags.lines().any(|l| l == "--sarif"), "{flags}");
     let shells = complete("layerscope completions ", 2);
     assert!(shells.lines().any(|l| l == "zsh"), "{shells}");
     for shell in ["zsh", "fish", "elvish", "powershell"] {
-        let o = layerscope(dir.path()).args(["completions", shell]).output().unwrap();
+        let o = layerscope(dir.path())
+            .args(["completions", shell])
+            .output()
+            .unwrap();
         assert!(o.status.success() && !o.stdout.is_empty(), "{shell}");
     }
 }
@@ -158,7 +210,13 @@ fn the_manual_page_documents_the_flags() {
     let o = layerscope(dir.path()).arg("manpage").output().unwrap();
     let page = stdout(&o);
     assert!(page.contains(".TH layerscope 1"), "{page}");
-    for flag in ["\\-\\-ci\\-config", "\\-\\-sarif", "\\-\\-junit", "\\-\\-markdown", "\\-\\-platform"] {
+    for flag in [
+        "\\-\\-ci\\-config",
+        "\\-\\-sarif",
+        "\\-\\-junit",
+        "\\-\\-markdown",
+        "\\-\\-platform",
+    ] {
         assert!(page.contains(flag), "{flag}");
     }
 }

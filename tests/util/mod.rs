@@ -68,3 +68,34 @@ pub fn figures(text: &str) -> (Vec<String>, Vec<String>) {
     rows.sort();
     (heads, rows)
 }
+
+/// Whether `program` runs here. CI installs every tool a test needs (`.ci/run`), so there a
+/// missing one fails the test instead of skipping it; elsewhere the test says why it skips.
+pub fn require(program: &str, version_flag: &str) -> bool {
+    let found = std::process::Command::new(program)
+        .arg(version_flag)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{program} is required in CI (.ci/run installs it)"
+        );
+        eprintln!("{program} is not installed: skipping (CI runs this test)");
+    }
+    found
+}
+
+/// A command from `.ci/run`'s toolbox, failing the test with what it printed.
+pub fn run_tool(program: &str, args: &[&str]) -> std::process::Output {
+    let o = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} does not run: {e}"));
+    assert!(
+        o.status.success(),
+        "{program} {args:?} failed: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    o
+}

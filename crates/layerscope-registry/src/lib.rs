@@ -60,6 +60,7 @@ mod error;
 mod manifest;
 mod options;
 mod reference;
+mod response;
 mod text;
 mod tls;
 mod transport;

@@ -1,5 +1,6 @@
 //! Every fault a registry can have, from a scripted server: each is one line naming the image and
 //! the host.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 

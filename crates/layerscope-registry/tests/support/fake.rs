@@ -2,6 +2,7 @@
 //! function, and every request is recorded (method, path, headers, body) for the test to check.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -125,11 +126,7 @@ impl Drop for Fake {
 fn serve(stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<Seen>>) {
     let mut reader = BufReader::new(stream);
     // A TLS ClientHello (the client trying HTTPS first) gets what Go's plain server answers.
-    if reader
-        .fill_buf()
-        .map(|b| b.first() == Some(&0x16))
-        .unwrap_or(true)
-    {
+    if reader.fill_buf().map_or(true, |b| b.first() == Some(&0x16)) {
         let _ = reader.get_mut().write_all(
             b"HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n",
         );
@@ -185,10 +182,10 @@ fn serve(stream: TcpStream, handler: &Handler, seen: &Mutex<Vec<Seen>>) {
         .iter()
         .any(|(n, _)| n.eq_ignore_ascii_case("content-length"));
     if !has_length {
-        head.push_str(&format!("Content-Length: {}\r\n", reply.body.len()));
+        let _ = write!(head, "Content-Length: {}\r\n", reply.body.len());
     }
     for (name, value) in &reply.headers {
-        head.push_str(&format!("{name}: {value}\r\n"));
+        let _ = write!(head, "{name}: {value}\r\n");
     }
     head.push_str("\r\n");
     let _ = stream.write_all(head.as_bytes());

@@ -4,6 +4,8 @@
 
 pub mod fake;
 
+use std::fmt::Write as _;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -86,23 +88,26 @@ impl Registry {
             dir.path().join("storage").display()
         );
         if let Some((cert, key)) = &setup.tls {
-            config.push_str(&format!(
+            let _ = write!(
+                config,
                 "  tls:\n    certificate: {}\n    key: {}\n",
                 cert.display(),
                 key.display()
-            ));
+            );
         }
         if let Some(htpasswd) = &setup.htpasswd {
-            config.push_str(&format!(
+            let _ = write!(
+                config,
                 "auth:\n  htpasswd:\n    realm: test\n    path: {}\n",
                 htpasswd.display()
-            ));
+            );
         }
         if let Some((realm, service, issuer, bundle)) = &setup.token {
-            config.push_str(&format!(
+            let _ = write!(
+                config,
                 "auth:\n  token:\n    realm: {realm}\n    service: {service}\n    issuer: {issuer}\n    rootcertbundle: {}\n",
                 bundle.display()
-            ));
+            );
         }
         let config_path = dir.path().join("config.yml");
         std::fs::write(&config_path, config).unwrap();
@@ -313,8 +318,11 @@ pub fn base64(s: &str) -> String {
 pub fn sha256(bytes: &[u8]) -> String {
     use sha2::Digest;
     let digest = sha2::Sha256::digest(bytes);
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
+    let mut out = String::from("sha256:");
+    for b in digest {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 /// Runs one test of this binary in a child process with `env` set (the tests cannot change

@@ -19,7 +19,7 @@ use crate::options::Options;
 use crate::reference::{ImageRef, check_digest, check_reference};
 use crate::response::{failure, header, preferred, read_capped, registry_detail, status_error};
 use crate::text::quoted;
-use crate::transport::{Method, Request, Transport, is_certificate_error};
+use crate::transport::{Method, Request, Transport, is_certificate_error, is_tls_error};
 use crate::url::Url;
 
 /// Redirects followed for one request (registries send one, to their blob storage).
@@ -361,6 +361,10 @@ impl Client {
                     .transport
                     .send(&agent, &Request::new(Method::Get, &http))
                     .map_err(|f| failure(image, authority, &f))?;
+                // An HTTPS server refuses plain HTTP with a 400: its TLS failure is the news.
+                if sent.response.status() == 400 && is_tls_error(&failed.error) {
+                    return Err(failure(image, authority, &failed));
+                }
                 (sent, "http")
             }
             Err(failed) => return Err(failure(image, authority, &failed)),

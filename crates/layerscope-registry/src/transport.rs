@@ -196,7 +196,7 @@ fn retry_after(response: &Response<Body>) -> Option<Duration> {
 /// Failures before any response that another attempt may cure.
 fn transient(error: &ureq::Error) -> bool {
     match error {
-        ureq::Error::Io(e) => matches!(
+        ureq::Error::Io(e) if rustls_error(error).is_none() => matches!(
             e.kind(),
             io::ErrorKind::ConnectionRefused
                 | io::ErrorKind::ConnectionReset
@@ -212,21 +212,26 @@ fn transient(error: &ureq::Error) -> bool {
     }
 }
 
+/// The rustls error behind a failure: ureq passes some through as they are and others (from the
+/// handshake) inside an `io::Error`.
+fn rustls_error(error: &ureq::Error) -> Option<&rustls::Error> {
+    match error {
+        ureq::Error::Rustls(e) => Some(e),
+        ureq::Error::Io(e) => e.get_ref()?.downcast_ref::<rustls::Error>(),
+        _ => None,
+    }
+}
+
 /// Whether the failure is the server's certificate (not a server that does not speak TLS).
 pub(crate) fn is_certificate_error(error: &ureq::Error) -> bool {
     matches!(
-        error,
-        ureq::Error::Rustls(
-            rustls::Error::InvalidCertificate(_) | rustls::Error::InvalidCertRevocationList(_)
-        )
+        rustls_error(error),
+        Some(rustls::Error::InvalidCertificate(_) | rustls::Error::InvalidCertRevocationList(_))
     )
 }
 
 pub(crate) fn is_tls_error(error: &ureq::Error) -> bool {
-    matches!(
-        error,
-        ureq::Error::Rustls(_) | ureq::Error::Tls(_) | ureq::Error::Pem(_)
-    )
+    rustls_error(error).is_some() || matches!(error, ureq::Error::Tls(_) | ureq::Error::Pem(_))
 }
 
 /// A failure in a few words for an error line.

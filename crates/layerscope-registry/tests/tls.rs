@@ -12,7 +12,9 @@ use std::process::Command;
 
 use layerscope_registry::{Client, ImageRef, Options};
 use support::fake::{Fake, Reply};
-use support::{Certs, Registry, Setup, base64, docker_config, in_child, need, quiet_options, run_child, sha256};
+use support::{
+    Certs, Registry, Setup, base64, docker_config, in_child, need, quiet_options, run_child, sha256,
+};
 
 const HELPER: &str = r#"#!/bin/sh
 # docker-credential-test: knows one registry, as docker-credential-pass or -secretservice would.
@@ -40,14 +42,20 @@ fn pull(client: &Client, image: &ImageRef) {
     for layer in json["layers"].as_array().unwrap() {
         let digest = layer["digest"].as_str().unwrap();
         let mut bytes = Vec::new();
-        client.blob(image, digest).unwrap().read_to_end(&mut bytes).unwrap();
+        client
+            .blob(image, digest)
+            .unwrap()
+            .read_to_end(&mut bytes)
+            .unwrap();
         assert_eq!(sha256(&bytes), digest);
     }
 }
 
 #[test]
 fn a_registry_over_tls_with_a_password() {
-    if !support::need_registry_tools() || !need("openssl", "openssl") || !need("htpasswd", "apache2-utils")
+    if !support::need_registry_tools()
+        || !need("openssl", "openssl")
+        || !need("htpasswd", "apache2-utils")
     {
         return;
     }
@@ -73,8 +81,13 @@ fn a_registry_over_tls_with_a_password() {
     let h = registry.host.clone();
     let image = ImageRef::parse(&format!("{h}/tiny:gzip")).unwrap();
     let certs_d = certs.certs_d(&h);
-    let good = docker_config(&format!(r#"{{"auths":{{"{h}":{{"auth":"{}"}}}}}}"#, base64("user:pass")));
-    let bad = docker_config(&format!(r#"{{"auths":{{"https://{h}":{{"username":"user","password":"wrong"}}}}}}"#));
+    let good = docker_config(&format!(
+        r#"{{"auths":{{"{h}":{{"auth":"{}"}}}}}}"#,
+        base64("user:pass")
+    ));
+    let bad = docker_config(&format!(
+        r#"{{"auths":{{"https://{h}":{{"username":"user","password":"wrong"}}}}}}"#
+    ));
     let with = |certs_dirs: Vec<PathBuf>, config: Option<&tempfile::TempDir>| {
         Client::new(Options {
             certs_dirs,
@@ -86,22 +99,37 @@ fn a_registry_over_tls_with_a_password() {
 
     pull(&with(vec![certs_d.clone()], Some(&good)), &image);
 
-    let line = with(vec![certs_d.clone()], None).manifest(&image, "gzip").unwrap_err().to_string();
+    let line = with(vec![certs_d.clone()], None)
+        .manifest(&image, "gzip")
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         line,
-        format!("{h}/tiny:gzip: {h} refused access to manifest `gzip` (HTTP 401): no credentials for {h} were found (log in, or add them to the docker or podman config)")
+        format!(
+            "{h}/tiny:gzip: {h} refused access to manifest `gzip` (HTTP 401): no credentials for {h} were found (log in, or add them to the docker or podman config)"
+        )
     );
-    let line = with(vec![certs_d.clone()], Some(&bad)).manifest(&image, "gzip").unwrap_err().to_string();
+    let line = with(vec![certs_d.clone()], Some(&bad))
+        .manifest(&image, "gzip")
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         line,
-        format!("{h}/tiny:gzip: {h} refused access to manifest `gzip` (HTTP 401): the credentials for {h} were not accepted")
+        format!(
+            "{h}/tiny:gzip: {h} refused access to manifest `gzip` (HTTP 401): the credentials for {h} were not accepted"
+        )
     );
 
     // Without the CA the certificate is refused, never downgraded to plain HTTP.
-    let line = with(Vec::new(), Some(&good)).manifest(&image, "gzip").unwrap_err().to_string();
+    let line = with(Vec::new(), Some(&good))
+        .manifest(&image, "gzip")
+        .unwrap_err()
+        .to_string();
     assert_eq!(
         line,
-        format!("{h}/tiny:gzip: TLS with {h} failed: invalid peer certificate: UnknownIssuer (trust its CA in certs.d/{h}/ca.crt or SSL_CERT_FILE)")
+        format!(
+            "{h}/tiny:gzip: TLS with {h} failed: invalid peer certificate: UnknownIssuer (trust its CA in certs.d/{h}/ca.crt or SSL_CERT_FILE)"
+        )
     );
 
     // An insecure registry is trusted whatever its certificate.
@@ -128,10 +156,9 @@ fn a_registry_over_tls_with_a_password() {
     std::fs::write(&helper, HELPER).unwrap();
     std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
     let store = docker_config(r#"{"credsStore":"test"}"#);
-    let path = std::env::join_paths(
-        std::iter::once(bin.path().to_owned())
-            .chain(std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())),
-    )
+    let path = std::env::join_paths(std::iter::once(bin.path().to_owned()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
     .unwrap();
     run_child(
         "child_with_a_credential_helper",
@@ -177,7 +204,12 @@ fn child_with_a_credential_helper() {
         .manifest(&ImageRef::parse(&format!("{o}/app:1")).unwrap(), "1")
         .unwrap_err()
         .to_string();
-    assert!(line.ends_with(&format!("no credentials for {o} were found (log in, or add them to the docker or podman config)")), "{line}");
+    assert!(
+        line.ends_with(&format!(
+            "no credentials for {o} were found (log in, or add them to the docker or podman config)"
+        )),
+        "{line}"
+    );
 }
 
 /// Run by `a_registry_over_tls_with_a_password` with `SSL_CERT_FILE` naming the test CA.

@@ -150,7 +150,21 @@ fn a_registry_over_tls_with_a_password() {
     .unwrap();
     pull(&podman, &image);
 
-    // A credential helper on PATH (`credsStore`), in a child process with that PATH.
+    with_a_credential_helper(&h, &certs_d);
+
+    // The system roots from SSL_CERT_FILE, in a child process with that variable.
+    run_child(
+        "child_with_ssl_cert_file",
+        &[
+            ("SSL_CERT_FILE", certs.ca.as_os_str()),
+            ("LAYERSCOPE_TEST_HOST", h.as_ref()),
+            ("LAYERSCOPE_TEST_DOCKER_CONFIG", good.path().as_os_str()),
+        ],
+    );
+}
+
+/// A credential helper on `PATH` (`credsStore`), in a child process with that `PATH`.
+fn with_a_credential_helper(h: &str, certs_d: &std::path::Path) {
     let bin = tempfile::tempdir().unwrap();
     let helper = bin.path().join("docker-credential-test");
     std::fs::write(&helper, HELPER).unwrap();
@@ -164,23 +178,13 @@ fn a_registry_over_tls_with_a_password() {
         "child_with_a_credential_helper",
         &[
             ("PATH", path.as_os_str()),
-            ("LAYERSCOPE_TEST_HOST", h.as_ref()),
+            ("LAYERSCOPE_TEST_HOST", std::ffi::OsStr::new(h)),
             ("LAYERSCOPE_TEST_CERTS_D", certs_d.as_os_str()),
             ("LAYERSCOPE_TEST_DOCKER_CONFIG", store.path().as_os_str()),
         ],
     );
     let asked = std::fs::read_to_string(bin.path().join("asked")).unwrap();
     assert!(asked.lines().any(|l| l == h), "{asked}");
-
-    // The system roots from SSL_CERT_FILE, in a child process with that variable.
-    run_child(
-        "child_with_ssl_cert_file",
-        &[
-            ("SSL_CERT_FILE", certs.ca.as_os_str()),
-            ("LAYERSCOPE_TEST_HOST", h.as_ref()),
-            ("LAYERSCOPE_TEST_DOCKER_CONFIG", good.path().as_os_str()),
-        ],
-    );
 }
 
 /// Run by `a_registry_over_tls_with_a_password` with the helper on `PATH`.

@@ -16,7 +16,7 @@ use support::{base64, docker_config, quiet_options, sha256};
 const MANIFEST: &str = r#"{"schemaVersion":2,"config":{"digest":"sha256:0","size":0},"layers":[]}"#;
 
 /// A token server: hands out `tok-N`, to anyone or only with `user:pass`, and takes the
-/// identity token `refresh-me` in the OAuth2 POST.
+/// identity token `refresh-me` in the `OAuth2` POST.
 fn token_server(issued: Arc<Mutex<HashSet<String>>>, need_password: bool) -> Fake {
     Fake::start(move |seen: &Seen| {
         let allowed = if seen.method == "POST" {

@@ -311,8 +311,12 @@ pub fn docker_config(json: &str) -> tempfile::TempDir {
 }
 
 pub fn base64(s: &str) -> String {
+    base64_bytes(s.as_bytes())
+}
+
+pub fn base64_bytes(bytes: &[u8]) -> String {
     use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(s)
+    base64::engine::general_purpose::STANDARD.encode(bytes)
 }
 
 pub fn sha256(bytes: &[u8]) -> String {

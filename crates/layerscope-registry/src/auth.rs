@@ -161,7 +161,11 @@ fn fetch(
     }
     let agent = transport
         .agent(&host)
-        .map_err(|what| RegistryError::Setup { what })?;
+        .map_err(|reason| RegistryError::Certificates {
+            image: image.to_string(),
+            host: host.clone(),
+            reason,
+        })?;
     let request_url;
     let request = if let Some(Credential::IdentityToken(refresh)) = credential {
         let mut request = Request::new(Method::PostForm, realm);

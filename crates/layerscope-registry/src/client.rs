@@ -16,7 +16,7 @@ use crate::digest;
 use crate::error::RegistryError;
 use crate::manifest::{self, MANIFEST_TYPES, Manifest, ManifestHead};
 use crate::options::Options;
-use crate::reference::{ImageRef, check_digest, check_reference};
+use crate::reference::{ImageRef, check_digest, check_host, check_reference};
 use crate::response::{failure, header, preferred, read_capped, registry_detail, status_error};
 use crate::text::quoted;
 use crate::transport::{Method, Request, Transport, is_certificate_error, is_tls_error};
@@ -65,9 +65,7 @@ impl Client {
     /// A client with these options. Fails only on an `insecure` entry that is not `HOST[:PORT]`.
     pub fn new(options: Options) -> Result<Client, RegistryError> {
         for entry in &options.insecure {
-            let probe = format!("{entry}/x");
-            let parsed = ImageRef::parse(&probe);
-            if !parsed.is_ok_and(|r| r.registry == *entry) {
+            if check_host(entry).is_err() {
                 return Err(RegistryError::Setup {
                     what: format!("insecure registry `{}` is not HOST[:PORT]", quoted(entry)),
                 });
@@ -272,10 +270,13 @@ impl Client {
             if own_host && let Some(auth) = &auth {
                 request.headers.push(("Authorization", auth.clone()));
             }
-            let agent = self
-                .transport
-                .agent(&url.authority)
-                .map_err(|what| RegistryError::Setup { what })?;
+            let agent = self.transport.agent(&url.authority).map_err(|reason| {
+                RegistryError::Certificates {
+                    image: image.to_string(),
+                    host: url.authority.clone(),
+                    reason,
+                }
+            })?;
             let sent = self
                 .transport
                 .send(&agent, &request)
@@ -345,10 +346,14 @@ impl Client {
     /// allowed plain HTTP is tried over HTTPS first, then HTTP when HTTPS fails for any reason
     /// but its certificate (a bad certificate is reported, never downgraded), as Docker does.
     fn ping(&self, image: &ImageRef, authority: &str) -> Result<Endpoint, RegistryError> {
-        let agent = self
-            .transport
-            .agent(authority)
-            .map_err(|what| RegistryError::Setup { what })?;
+        let agent =
+            self.transport
+                .agent(authority)
+                .map_err(|reason| RegistryError::Certificates {
+                    image: image.to_string(),
+                    host: authority.to_owned(),
+                    reason,
+                })?;
         let plain = self.transport.plain_allowed(authority);
         let https = format!("https://{authority}/v2/");
         let mut probe = Request::new(Method::Get, &https);
@@ -379,8 +384,17 @@ impl Client {
                 sent.response,
             ));
         }
+        // The root's challenge is for no repository in particular: each request names its own
+        // scope. A scope in a later 401's challenge is the registry's word and is used as given.
         let challenge = if status == 401 {
-            preferred(&sent.response)
+            preferred(&sent.response).map(|c| match c {
+                Challenge::Bearer { realm, service, .. } => Challenge::Bearer {
+                    realm,
+                    service,
+                    scope: None,
+                },
+                Challenge::Basic => Challenge::Basic,
+            })
         } else {
             None
         };

@@ -18,6 +18,12 @@ pub enum RegistryError {
     },
     #[error("registry client: {what}")]
     Setup { what: String },
+    #[error("{image}: certificates for {host}: {reason}")]
+    Certificates {
+        image: String,
+        host: String,
+        reason: String,
+    },
     #[error("{image}: credentials for {registry}: {reason}")]
     Credentials {
         image: String,

@@ -134,7 +134,7 @@ fn split_registry(name: &str) -> (&str, &str) {
     }
 }
 
-fn check_host(host: &str) -> Result<(), &'static str> {
+pub(crate) fn check_host(host: &str) -> Result<(), &'static str> {
     const BAD: &str = "bad registry host";
     let (name, port) = if let Some(rest) = host.strip_prefix('[') {
         let (ip, after) = rest.split_once(']').ok_or(BAD)?;

@@ -8,6 +8,7 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use ureq::tls::{Certificate, ClientCert, PemItem, PrivateKey, RootCerts, TlsConfig, TlsProvider};
 
@@ -104,5 +105,30 @@ fn client_cert(cert_path: &Path) -> Result<ClientCert, String> {
     })?;
     let key = PrivateKey::from_pem(&pem)
         .map_err(|e| format!("{} is not a PEM private key: {e}", key_path.display()))?;
+    usable(&chain, &pem).map_err(|e| {
+        format!(
+            "client certificate {} cannot be used: {e}",
+            cert_path.display()
+        )
+    })?;
     Ok(ClientCert::new_with_certs(&chain, key))
+}
+
+/// Checks a client certificate and key as rustls will, because ureq takes a refusal there for
+/// a bug and panics.
+fn usable(chain: &[Certificate<'static>], key_pem: &[u8]) -> Result<(), rustls::Error> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    let chain = chain
+        .iter()
+        .map(|c| CertificateDer::from(c.der().to_vec()))
+        .collect();
+    let key = PrivateKeyDer::from_pem_slice(key_pem)
+        .map_err(|e| rustls::Error::General(format!("private key: {e}")))?;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_client_auth_cert(chain, key)
+        .map(drop)
 }

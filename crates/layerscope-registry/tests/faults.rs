@@ -350,3 +350,40 @@ fn a_redirect_to_plain_http_elsewhere_is_refused() {
         )
     );
 }
+
+#[test]
+fn bad_settings_are_named() {
+    let err = Client::new(Options {
+        insecure: vec!["no spaces".into()],
+        ..quiet_options()
+    })
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "registry client: insecure registry `no spaces` is not HOST[:PORT]"
+    );
+    Client::new(Options {
+        insecure: vec!["myhost".into(), "reg.lan:5000".into(), "[::1]:5000".into()],
+        ..quiet_options()
+    })
+    .unwrap();
+
+    let fake = registry(|_| manifest_reply());
+    let certs_d = tempfile::tempdir().unwrap();
+    std::fs::create_dir(certs_d.path().join(&fake.host)).unwrap();
+    let ca = certs_d.path().join(&fake.host).join("ca.crt");
+    std::fs::write(&ca, "junk").unwrap();
+    let c = Client::new(Options {
+        certs_dirs: vec![certs_d.path().to_owned()],
+        ..quiet_options()
+    })
+    .unwrap();
+    let h = &fake.host;
+    assert_eq!(
+        error_line(c.manifest(&image(&fake, "app:1"), "1")),
+        format!(
+            "{h}/app:1: certificates for {h}: {} holds no PEM certificate",
+            ca.display()
+        )
+    );
+}

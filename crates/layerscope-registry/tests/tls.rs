@@ -230,3 +230,76 @@ fn child_with_ssl_cert_file() {
     let image = ImageRef::parse(&format!("{}/tiny:gzip", env("LAYERSCOPE_TEST_HOST"))).unwrap();
     pull(&client, &image);
 }
+
+#[test]
+fn a_client_certificate_from_certs_d() {
+    if !support::need_registry_tools() || !need("openssl", "openssl") {
+        return;
+    }
+    let certs = Certs::make();
+    let registry = Registry::start(&Setup {
+        tls: Some((certs.cert.clone(), certs.key.clone())),
+        client_ca: Some(certs.ca.clone()),
+        ..Setup::default()
+    });
+    let h = registry.host.clone();
+    let image = ImageRef::parse(&format!("{h}/tiny:gzip")).unwrap();
+    let certs_d = certs.certs_d(&h);
+    let client = |dirs: Vec<PathBuf>| {
+        Client::new(Options {
+            certs_dirs: dirs,
+            ..quiet_options()
+        })
+        .unwrap()
+    };
+
+    let line = client(vec![certs_d.clone()])
+        .manifest(&image, "gzip")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        line.starts_with(&format!("{h}/tiny:gzip: TLS with {h} failed: ")),
+        "{line}"
+    );
+
+    // A version 1 certificate (no extensions) is refused by rustls: an error, not a crash.
+    certs.client_cert(&certs_d.join(&h), None);
+    let line = client(vec![certs_d.clone()])
+        .manifest(&image, "gzip")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        line.starts_with(&format!(
+            "{h}/tiny:gzip: certificates for {h}: client certificate {}",
+            certs_d.join(&h).join("client.cert").display()
+        )),
+        "{line}"
+    );
+    assert!(
+        line.ends_with(
+            "cannot be used: invalid peer certificate: Other(OtherError(UnsupportedCertVersion))"
+        ),
+        "{line}"
+    );
+
+    certs.client_cert(&certs_d.join(&h), Some("extendedKeyUsage=clientAuth"));
+    let line = client(vec![certs_d.clone()])
+        .manifest(&image, "gzip")
+        .unwrap_err()
+        .to_string();
+    assert!(line.contains("has no manifest `gzip` (HTTP 404"), "{line}");
+
+    std::fs::write(certs_d.join(&h).join("client.key"), "not a key").unwrap();
+    let line = client(vec![certs_d.clone()])
+        .manifest(&image, "gzip")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        line,
+        format!(
+            "{h}/tiny:gzip: certificates for {h}: {} is not a PEM private key: {}",
+            certs_d.join(&h).join("client.key").display(),
+            line.rsplit(": ").next().unwrap()
+        )
+    );
+}

@@ -65,6 +65,8 @@ pub struct Setup {
     pub tls: Option<(PathBuf, PathBuf)>,
     /// An htpasswd file: require Basic credentials.
     pub htpasswd: Option<PathBuf>,
+    /// Require a client certificate signed by this CA (needs `tls`).
+    pub client_ca: Option<PathBuf>,
     /// Token auth: realm, service, issuer, root certificate bundle.
     pub token: Option<(String, String, String, PathBuf)>,
 }
@@ -94,6 +96,9 @@ impl Registry {
                 cert.display(),
                 key.display()
             );
+            if let Some(ca) = &setup.client_ca {
+                let _ = write!(config, "    clientcas:\n      - {}\n", ca.display());
+            }
         }
         if let Some(htpasswd) = &setup.htpasswd {
             let _ = write!(
@@ -292,6 +297,49 @@ impl Certs {
             ca_dir,
             dir,
         }
+    }
+
+    /// A client certificate signed by this CA, as `client.cert` and `client.key` in `dir`;
+    /// with `extension` a version 3 certificate, without one version 1.
+    pub fn client_cert(&self, dir: &Path, extension: Option<&str>) {
+        let d = self.dir.path();
+        openssl(
+            &[
+                "req",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-keyout",
+                "client.key",
+                "-out",
+                "client.csr",
+                "-subj",
+                "/CN=layerscope test client",
+            ],
+            d,
+        );
+        let mut args = vec![
+            "x509",
+            "-req",
+            "-in",
+            "client.csr",
+            "-CA",
+            "ca.crt",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-out",
+            "client.cert",
+            "-days",
+            "2",
+        ];
+        if let Some(extension) = extension {
+            std::fs::write(d.join("client.cnf"), format!("{extension}\n")).unwrap();
+            args.extend(["-extfile", "client.cnf"]);
+        }
+        openssl(&args, d);
+        std::fs::copy(d.join("client.cert"), dir.join("client.cert")).unwrap();
+        std::fs::copy(d.join("client.key"), dir.join("client.key")).unwrap();
     }
 
     /// A certs.d base directory trusting this CA for `host`.

@@ -72,7 +72,8 @@ pub enum RegistryError {
         attempts: u32,
     },
     #[error(
-        "{image}: {host} answered HTTP {status} for {what} after {attempts} attempt(s){detail}"
+        "{image}: {host} answered HTTP {status} for {what}{}{detail}",
+        after(*attempts)
     )]
     Status {
         image: String,
@@ -136,6 +137,15 @@ pub enum RegistryError {
         what: String,
         reason: String,
     },
+}
+
+/// `after N attempts` when a request was retried, nothing when it was not.
+fn after(attempts: u32) -> String {
+    if attempts > 1 {
+        format!(" after {attempts} attempts")
+    } else {
+        String::new()
+    }
 }
 
 impl RegistryError {

@@ -36,7 +36,8 @@
 //!   [`Options::insecure`]: HTTPS is tried first, then HTTP if HTTPS fails for any reason but a
 //!   bad certificate. Insecure hosts also accept any certificate, as Docker's
 //!   `--insecure-registry` does; a loopback host's certificate is still verified. A redirect to
-//!   plain HTTP elsewhere is refused.
+//!   plain HTTP elsewhere is refused. Proxies come from `HTTPS_PROXY`/`HTTP_PROXY`/`NO_PROXY`
+//!   as ureq reads them, except for loopback hosts.
 //! - **TLS** through rustls: the system's roots (`SSL_CERT_FILE`, `SSL_CERT_DIR` honoured), plus
 //!   `*.crt` CAs and a `*.cert`/`*.key` client certificate from `CERTS_DIR/HOST[:PORT]/` for
 //!   each directory in [`Options::certs_dirs`] (`/etc/docker/certs.d`, `/etc/containers/certs.d`).

@@ -165,7 +165,7 @@ fn rate_limits_and_server_errors_are_retried() {
     );
     assert_eq!(
         error_line(c.manifest(&image(&fake, "broken:1"), "1")),
-        format!("{h}/broken:1: {h} answered HTTP 500 for manifest `1` after 4 attempt(s)")
+        format!("{h}/broken:1: {h} answered HTTP 500 for manifest `1` after 4 attempts")
     );
 }
 

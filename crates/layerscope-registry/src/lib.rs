@@ -45,6 +45,25 @@
 //!   are retried [`Options::retries`] times with doubling backoff, each wait capped. Timeouts
 //!   cover connecting, the wait for headers, and a stalled body, never a long body.
 //!
+//! # Why these crates
+//! - **ureq 3** (with rustls and ring): a blocking client whose response body is a plain
+//!   `Read`, so a layer streams straight into the reader's decompressor on a rayon thread. An
+//!   async stack (reqwest, hyper, oci-client) would bring a tokio runtime into a program that
+//!   has no other use for one, and a bridge from async bodies back to `Read`. ureq's agents pool
+//!   connections and are shared by threads; its per-read timeout catches a stalled body without
+//!   limiting a long one. Redirects are followed here rather than by ureq, to decide per hop
+//!   where credentials go.
+//! - **rustls** (ring) rather than native-tls: no OpenSSL to link, and its certificate errors
+//!   are typed, so a bad certificate is told apart from a server that does not speak TLS.
+//! - **rustls-native-certs**: the system's roots as OpenSSL finds them, `SSL_CERT_FILE` and
+//!   `SSL_CERT_DIR` included. `webpki-roots` comes with ureq's `rustls` feature and is used only
+//!   when the system has no roots at all.
+//! - **`docker_credential`**: reads `config.json` and `auth.json` (inline `auths`, `identitytoken`,
+//!   `credHelpers`, `credsStore`) and speaks the credential-helper protocol; this crate adds the
+//!   choice of files, Hub's key, Podman's per-namespace keys, and what counts as anonymous.
+//! - The distribution API itself (challenges, tokens, manifests, blobs) is a few hundred lines
+//!   here: the crates that implement it are async.
+//!
 //! # Errors
 //! Every failure is one [`RegistryError`], whose `Display` is one line naming the image, the
 //! host, and what is wrong: not reachable, TLS, 401/403 with a hint about credentials for the

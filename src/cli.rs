@@ -42,6 +42,8 @@ pub enum Command {
     Ci(RunArgs),
     /// What ships but nobody sees: secrets in any layer, files later layers hid, config hygiene.
     Leaks(RunArgs),
+    /// What changed from OLD to NEW: layers, files, growth by directory, figures, findings.
+    Diff(DiffArgs),
     /// Print a completion script for a shell (`layerscope completions bash > /etc/bash_completion.d/layerscope`).
     Completions {
         #[arg(value_enum)]
@@ -109,6 +111,11 @@ pub struct RunArgs {
     #[arg(long)]
     pub verbose: bool,
 
+    /// Gate the image against this earlier one too: the baseline rules of the rules file
+    /// (maxSizeGrowth, maxEfficiencyDrop, maxNewSecretFindings) apply, and the diff is printed.
+    #[arg(long, value_name = "OLD")]
+    pub baseline: Option<String>,
+
     /// Fail when the efficiency score (0..1) is below this; overrides the rules file.
     #[arg(long = "lowestEfficiency", value_name = "RATIO")]
     pub lowest_efficiency: Option<String>,
@@ -151,4 +158,37 @@ pub struct SourceArgs {
     /// Refuse a layer that decompresses past this size (a decompression-bomb guard).
     #[arg(long, value_name = "SIZE", default_value = "64GiB")]
     pub max_layer_size: String,
+}
+
+/// `layerscope diff OLD NEW`.
+#[derive(Debug, Args, Clone)]
+pub struct DiffArgs {
+    /// The earlier image.
+    pub old: String,
+    /// The later image.
+    pub new: String,
+
+    #[command(flatten)]
+    pub source: SourceArgs,
+
+    /// The rules file, for the secret scanner's settings [default: .dive-ci here, if any].
+    #[arg(long, value_name = "PATH")]
+    pub ci_config: Option<PathBuf>,
+
+    /// Write the diff as JSON to PATH (`-` for standard output) instead of the text.
+    #[arg(short = 'j', long, value_name = "PATH")]
+    pub json: Option<String>,
+
+    /// Skip the secret scan of file contents (new and gone secrets are then not compared).
+    #[arg(long)]
+    pub no_secret_scan: bool,
+
+    /// Print the text even on a terminal, where the explorer would open (as it does not with
+    /// CI=true).
+    #[arg(long)]
+    pub text: bool,
+
+    /// Print only errors.
+    #[arg(short, long)]
+    pub quiet: bool,
 }

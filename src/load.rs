@@ -10,8 +10,19 @@ use layerscope_report::Opened;
 use crate::cli::SourceArgs;
 
 /// Reads the image; with a scanner, file contents are scanned for secrets in the same pass.
-/// Also returns the image as the user named it, without a transport prefix.
+/// Also returns the image as the user named it, without a transport prefix. An error names
+/// the image.
 pub fn open(
+    input: &str,
+    args: &SourceArgs,
+    scanner: Option<&SecretScanner>,
+    show_progress: bool,
+) -> Result<(Opened, String)> {
+    read(input, args, scanner, show_progress)
+        .with_context(|| crate::output::clean(input))
+}
+
+fn read(
     input: &str,
     args: &SourceArgs,
     scanner: Option<&SecretScanner>,

@@ -5,6 +5,7 @@
 //! the rules, and the printer or the explorer shows the report.
 
 mod cli;
+mod diffing;
 mod exports;
 mod load;
 mod output;
@@ -53,6 +54,7 @@ fn run(cli: Cli) -> Result<Exit> {
     let (args, command) = match cli.command {
         Some(Command::Ci(args)) => (args, Some(Task::Ci)),
         Some(Command::Leaks(args)) => (args, Some(Task::Leaks)),
+        Some(Command::Diff(args)) => return diffing::run(&args),
         Some(Command::Completions { shell }) => {
             let mut text = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "layerscope", &mut text);
@@ -110,18 +112,23 @@ fn analyse(args: &RunArgs, command: Option<Task>) -> Result<Exit> {
     };
     // File contents are scanned for secrets while the layers stream past, in the one pass.
     let scanner = SecretScanner::with_settings(&config.scan_settings()?)?;
+    let scan = (!args.no_secret_scan).then_some(&scanner);
     let started = Instant::now();
-    let (opened, name) = load::open(
+    let (opened, baseline) = diffing::open_with_baseline(
         &input,
+        args.baseline.as_deref(),
         &args.source,
-        (!args.no_secret_scan).then_some(&scanner),
+        scan,
         !args.quiet,
-    )
-    .map_err(|e| e.context(output::clean(&input)))?;
+    )?;
+    let (opened, name) = opened;
     let read = started.elapsed();
     let mut report = Report::build(&name, &opened, &scanner);
+    let diff = baseline
+        .as_ref()
+        .map(|old| diffing::against(old, &opened, &report, &scanner));
     if let Some((rules, applies)) = gate {
-        report.gate = Some(rules.evaluate(&report, applies, config.file.as_deref()));
+        report.gate = Some(rules.evaluate(&report, applies, config.file.as_deref(), diff.as_ref()));
     }
     if args.verbose {
         output::describe(
@@ -147,10 +154,10 @@ fn analyse(args: &RunArgs, command: Option<Task>) -> Result<Exit> {
     }
     if !args.quiet && !exports.to_stdout() {
         let color = output::color_stdout();
-        let text = if task == Task::Leaks {
-            layerscope_printer::leaks_text(&report, color)
-        } else {
-            layerscope_printer::ci_text(&report, color)
+        let text = match (task, &diff) {
+            (Task::Leaks, _) => layerscope_printer::leaks_text(&report, color),
+            (_, Some(diff)) => layerscope_printer::ci_text_with_baseline(&report, diff, color),
+            (_, None) => layerscope_printer::ci_text(&report, color),
         };
         output::print(&text)?;
     }

@@ -8,5 +8,5 @@ pub mod mode;
 pub mod size;
 pub mod text;
 
-pub use size::{ParseBytesError, bytes, parse_bytes};
+pub use size::{ParseBytesError, bytes, parse_bytes, signed_bytes};
 pub use text::printable;

@@ -27,6 +27,15 @@ fn describe_number(number: &str) -> String {
 
 const SI_UNITS: [&str; 7] = ["B", "kB", "MB", "GB", "TB", "PB", "EB"];
 
+/// A size change as [`bytes`] writes sizes, with its sign: `+1.2 MB`, `-51 kB`, `0 B`.
+pub fn signed_bytes(delta: i64) -> String {
+    match delta {
+        0 => "0 B".to_owned(),
+        d if d > 0 => format!("+{}", bytes(d.unsigned_abs())),
+        d => format!("-{}", bytes(d.unsigned_abs())),
+    }
+}
+
 /// go-humanize `Bytes`: SI units, one decimal below 10, none from 10 up (`131 B`, `4.0 kB`,
 /// `15 kB`, `1000 kB` for 999 999, as go-humanize rounds before it picks the format).
 pub fn bytes(n: u64) -> String {

@@ -8,7 +8,7 @@
 //! let config = GateConfig::read(flag_path, &cwd)?;
 //! let mut rules = config.rules()?;
 //! rules.override_with(RuleId::LowestEfficiency, "0.95")?;   // for each flag given
-//! report.gate = Some(rules.evaluate(&report, Applies::All, config.file.as_deref()));
+//! report.gate = Some(rules.evaluate(&report, Applies::All, config.file.as_deref(), None));
 //! exit(if report.passed() { 0 } else { 1 });
 //! ```
 
@@ -23,7 +23,7 @@ mod yaml;
 pub use error::{GateError, Problem, Setting};
 pub use evaluation::Applies;
 pub use file::{DEFAULT_CONFIG_FILE, GateConfig, MAX_CONFIG_BYTES};
-pub use rules::Rules;
+pub use rules::{Growth, Rules};
 pub use value::Limit;
 
 /// Whether the `CI` environment variable turns CI mode on. dive reads it with Go's

@@ -24,6 +24,20 @@ pub struct Rules {
     pub max_secret_findings: Limit<u64>,
     /// The image fails when it has no HEALTHCHECK.
     pub require_healthcheck: bool,
+    /// Efficiency points (a ratio: 0.02 is two points) the image may lose from its baseline.
+    pub max_efficiency_drop: Limit<f64>,
+    /// Secrets the image may have that its baseline did not.
+    pub max_new_secret_findings: Limit<u64>,
+    /// How much the image may grow from its baseline.
+    pub max_size_growth: Limit<Growth>,
+}
+
+/// How much an image may grow: bytes (`10MB`) or a share of the baseline's size (`5%`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Growth {
+    Bytes(u64),
+    /// 0.05 for `5%`.
+    Ratio(f64),
 }
 
 impl Default for Rules {
@@ -38,6 +52,9 @@ impl Default for Rules {
             max_hidden_bytes: Limit::Disabled,
             max_secret_findings: Limit::Disabled,
             require_healthcheck: false,
+            max_efficiency_drop: Limit::Disabled,
+            max_new_secret_findings: Limit::Disabled,
+            max_size_growth: Limit::Disabled,
         }
     }
 }
@@ -80,6 +97,9 @@ impl Rules {
             RuleId::MaxSecretFindings => self.max_secret_findings = value::count(text, at)?,
             RuleId::DisallowRootUser => self.disallow_root_user = value::flag(text, at)?,
             RuleId::RequireHealthcheck => self.require_healthcheck = value::flag(text, at)?,
+            RuleId::MaxEfficiencyDrop => self.max_efficiency_drop = value::ratio(text, at)?,
+            RuleId::MaxNewSecretFindings => self.max_new_secret_findings = value::count(text, at)?,
+            RuleId::MaxSizeGrowth => self.max_size_growth = value::growth(text, at)?,
         }
         Ok(())
     }

@@ -65,6 +65,25 @@ pub fn size(text: &str, at: Setting) -> Result<Limit<u64>, GateError> {
     })
 }
 
+/// A growth: a size as above, or a share of the baseline with `%` (`5%`, `12.5 %`).
+pub fn growth(text: &str, at: Setting) -> Result<Limit<crate::rules::Growth>, GateError> {
+    use crate::rules::Growth;
+    if let Some(number) = text.strip_suffix('%') {
+        let share: f64 = number
+            .trim()
+            .parse()
+            .map_err(|_| invalid(at.clone(), Problem::NotANumber(text.to_owned())))?;
+        if !(share.is_finite() && share >= 0.0) {
+            return Err(invalid(at, Problem::NotANumber(text.to_owned())));
+        }
+        return Ok(Limit::Threshold(Growth::Ratio(share / 100.0)));
+    }
+    Ok(match size(text, at)? {
+        Limit::Disabled => Limit::Disabled,
+        Limit::Threshold(bytes) => Limit::Threshold(Growth::Bytes(bytes)),
+    })
+}
+
 /// A whole count, or a word that disables.
 pub fn count(text: &str, at: Setting) -> Result<Limit<u64>, GateError> {
     if disables(text) {

@@ -33,8 +33,8 @@ fn rules(efficiency: f64, bytes: u64, user: f64) -> Rules {
 
 fn dive_statuses(rules: &Rules, report: &Report) -> Vec<(RuleId, Status)> {
     rules
-        .evaluate(report, Applies::All, None)
-        .results(true)
+        .evaluate(report, Applies::All, None, None)
+        .results(layerscope_report::RuleSet::Dive)
         .map(|r| (r.rule, r.status))
         .collect()
 }
@@ -54,20 +54,28 @@ const USER: f64 = 15100.0 / 4600.0;
 #[test]
 fn a_figure_at_its_threshold_passes_and_just_past_it_fails() {
     let image = report(EFFICIENCY, 15_100, USER);
-    let at = rules(EFFICIENCY, 15_100, USER).evaluate(&image, Applies::All, None);
+    let at = rules(EFFICIENCY, 15_100, USER).evaluate(&image, Applies::All, None, None);
     assert!(at.passed);
-    let past = rules(up(EFFICIENCY), 15_099, down(USER)).evaluate(&image, Applies::All, None);
+    let past = rules(up(EFFICIENCY), 15_099, down(USER)).evaluate(&image, Applies::All, None, None);
     assert!(!past.passed);
     assert_eq!(
-        past.results(true).map(|r| r.status).collect::<Vec<_>>(),
+        past.results(layerscope_report::RuleSet::Dive)
+            .map(|r| r.status)
+            .collect::<Vec<_>>(),
         [Status::Fail; 3]
     );
     assert_eq!(
         past.rules[1].message.as_deref(),
         Some("too many bytes wasted (wasted-bytes=15100 > threshold=15099)")
     );
-    let inside = rules(down(EFFICIENCY), 15_101, up(USER)).evaluate(&image, Applies::All, None);
-    assert!(inside.passed && inside.results(true).all(|r| r.message.is_none()));
+    let inside =
+        rules(down(EFFICIENCY), 15_101, up(USER)).evaluate(&image, Applies::All, None, None);
+    assert!(
+        inside.passed
+            && inside
+                .results(layerscope_report::RuleSet::Dive)
+                .all(|r| r.message.is_none())
+    );
 }
 
 #[test]
@@ -78,7 +86,12 @@ fn disabled_rules_are_skipped_and_never_fail() {
         highest_user_wasted_percent: Limit::Disabled,
         ..Rules::default()
     };
-    let gate = disabled.evaluate(&report(0.0, u64::MAX, f64::INFINITY), Applies::All, None);
+    let gate = disabled.evaluate(
+        &report(0.0, u64::MAX, f64::INFINITY),
+        Applies::All,
+        None,
+        None,
+    );
     assert!(gate.passed);
     assert!(gate.rules.iter().all(|r| r.status == Status::Skip
         && r.threshold.is_none()
@@ -89,11 +102,15 @@ fn disabled_rules_are_skipped_and_never_fail() {
 fn nan_user_wasted_passes_and_infinity_fails() {
     assert!(
         Rules::default()
-            .evaluate(&report(1.0, 0, f64::NAN), Applies::All, None)
+            .evaluate(&report(1.0, 0, f64::NAN), Applies::All, None, None)
             .passed
     );
-    let gate =
-        rules(0.0, u64::MAX, 1.0).evaluate(&report(1.0, 10, f64::INFINITY), Applies::All, None);
+    let gate = rules(0.0, u64::MAX, 1.0).evaluate(
+        &report(1.0, 10, f64::INFINITY),
+        Applies::All,
+        None,
+        None,
+    );
     assert_eq!(
         gate.rules[0].message.as_deref(),
         Some(
@@ -114,7 +131,8 @@ fn dives_defaults_fail_the_probe_with_dives_messages() {
             (RuleId::LowestEfficiency, Status::Fail),
         ]
     );
-    let gate = Rules::default().evaluate(&report(EFFICIENCY, 15_100, USER), Applies::All, None);
+    let gate =
+        Rules::default().evaluate(&report(EFFICIENCY, 15_100, USER), Applies::All, None, None);
     assert_eq!(
         gate.rules[2].message.as_deref(),
         Some("image efficiency is too low (efficiency=0.21739130434782608 < threshold=0.9)")
@@ -131,7 +149,7 @@ fn the_leak_report_applies_only_the_leak_rules() {
         require_healthcheck: true,
         ..Rules::default()
     };
-    let gate = strict.evaluate(&image, Applies::Leaks, None);
+    let gate = strict.evaluate(&image, Applies::Leaks, None, None);
     let names: Vec<(&str, Status)> = gate
         .rules
         .iter()

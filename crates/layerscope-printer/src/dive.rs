@@ -4,7 +4,7 @@
 
 use layerscope_format::float::go_fixed4;
 use layerscope_format::{bytes, printable};
-use layerscope_report::{GateReport, Report, Status};
+use layerscope_report::{GateReport, Report, RuleSet, Status};
 
 use crate::paint::{BLUE, BOLD, BOLD_INVERSE_RED, GREEN, Out, RED};
 
@@ -78,7 +78,7 @@ fn inefficient(out: &mut Out, report: &Report) {
 
 fn results(out: &mut Out, gate: &GateReport) {
     out.bold("Results:");
-    let counts = rule_lines(out, gate, true);
+    let counts = rule_lines(out, gate, RuleSet::Dive);
     let passed = counts.failed == 0;
     let summary = format!(
         "Result:{} [Total:{}] [Passed:{}] [Failed:{}] [Warn:0] [Skipped:{}]",
@@ -100,16 +100,16 @@ pub struct Counts {
     pub skipped: usize,
 }
 
-/// One line per rule of dive's set or of the leak rules, as dive prints its own:
-/// `  FAIL: rule: message`, or `  PASS: rule` for a pass.
-pub fn rule_lines(out: &mut Out, gate: &GateReport, dive: bool) -> Counts {
+/// One line per rule of a set, as dive prints its own: `  FAIL: rule: message`, or
+/// `  PASS: rule` for a pass.
+pub fn rule_lines(out: &mut Out, gate: &GateReport, set: RuleSet) -> Counts {
     let mut counts = Counts {
         total: 0,
         passed: 0,
         failed: 0,
         skipped: 0,
     };
-    for result in gate.results(dive) {
+    for result in gate.results(set) {
         counts.total += 1;
         match result.status {
             Status::Pass => counts.passed += 1,

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use layerscope_report::{Report, RuleResult, Status};
+use layerscope_report::{Report, RuleResult, RuleSet, Status};
 
 /// The whole document; a report without a gate has no rules to list.
 pub fn junit(report: &Report) -> String {
@@ -23,8 +23,9 @@ pub fn junit(report: &Report) -> String {
         count(&all, Status::Fail),
         count(&all, Status::Skip),
     );
-    for (suite, dive) in [("dive", true), ("leaks", false)] {
-        let cases: Vec<&RuleResult> = rules.iter().filter(|r| r.rule.is_dive() == dive).collect();
+    for set in [RuleSet::Dive, RuleSet::Leaks, RuleSet::Baseline] {
+        let suite = set.as_str();
+        let cases: Vec<&RuleResult> = rules.iter().filter(|r| r.rule.set() == set).collect();
         if cases.is_empty() {
             continue;
         }

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use layerscope_format::{bytes, command, mode, printable};
-use layerscope_report::{Report, SecretFinding, SecretPlace, Severity};
+use layerscope_report::{Report, RuleSet, SecretFinding, SecretPlace, Severity};
 
 use crate::dive::rule_lines;
 use crate::paint::{BLUE, DIM, Out, RED, RED_BOLD, YELLOW};
@@ -160,13 +160,21 @@ fn hygiene(out: &mut Out, report: &Report) {
 
 /// The leak rules in dive's `Results:` shape, then their summary.
 fn rules(out: &mut Out, report: &Report) {
+    rule_block(out, report, RuleSet::Leaks, "Leak");
+}
+
+/// A set of rules in dive's `Results:` shape and its summary line, when the set ran.
+pub fn rule_block(out: &mut Out, report: &Report, set: RuleSet, title: &str) {
     let Some(gate) = &report.gate else {
         return;
     };
-    out.line("Leak Rules:");
-    let counts = rule_lines(out, gate, false);
+    if gate.results(set).next().is_none() {
+        return;
+    }
+    out.line(&format!("{title} Rules:"));
+    let counts = rule_lines(out, gate, set);
     out.line(&format!(
-        "Leak Result:{} [Total:{}] [Passed:{}] [Failed:{}] [Skipped:{}]",
+        "{title} Result:{} [Total:{}] [Passed:{}] [Failed:{}] [Skipped:{}]",
         if counts.failed == 0 { "PASS" } else { "FAIL" },
         counts.total,
         counts.passed,

@@ -10,6 +10,7 @@
 //! - [`annotations`]: GitHub Actions `::error` lines for the failed rules.
 
 mod actions;
+mod diff;
 mod dive;
 mod dive_json;
 mod junit;
@@ -23,6 +24,7 @@ use layerscope_report::Report;
 use layerscope_tree::ImageTree;
 
 pub use actions::annotations;
+pub use diff::DIFF_ROWS;
 pub use junit::junit;
 pub use leaks::HIDDEN_ROWS_PER_LAYER;
 pub use markdown::markdown;
@@ -35,6 +37,28 @@ pub fn ci_text(report: &Report, color: bool) -> String {
     dive::write(&mut out, report);
     reclaimable::write(&mut out, report);
     leaks::write(&mut out, report);
+    out.text
+}
+
+/// The CI text of an image gated against its baseline: the CI text, then the diff from the
+/// baseline and the baseline rules.
+pub fn ci_text_with_baseline(
+    report: &Report,
+    diff: &layerscope_diff::DiffReport,
+    color: bool,
+) -> String {
+    let mut out = paint::Out::new(color);
+    dive::write(&mut out, report);
+    reclaimable::write(&mut out, report);
+    leaks::write(&mut out, report);
+    out.bold("Baseline:");
+    diff::write(&mut out, diff);
+    leaks::rule_block(
+        &mut out,
+        report,
+        layerscope_report::RuleSet::Baseline,
+        "Baseline",
+    );
     out.text
 }
 
@@ -65,6 +89,20 @@ pub fn sarif(report: &Report) -> String {
 
 fn pretty(value: &serde_json::Value) -> String {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// A diff of two images as text, `git diff --stat`-shaped.
+pub fn diff_text(diff: &layerscope_diff::DiffReport, color: bool) -> String {
+    let mut out = paint::Out::new(color);
+    diff::write(&mut out, diff);
+    out.text
+}
+
+/// A diff of two images as pretty JSON, ending in a newline.
+pub fn diff_json(diff: &layerscope_diff::DiffReport) -> String {
+    let mut text = serde_json::to_string_pretty(diff).unwrap_or_default();
     text.push('\n');
     text
 }

@@ -5,10 +5,12 @@
 //! shipped it. Secret values are masked as everywhere else.
 
 use layerscope_format::command;
-use layerscope_report::{
-    CHECKS, HygieneFinding, RULES, Report, RuleId, SecretFinding, SecretPlace, Severity, Status,
-};
 use std::fmt::Write as _;
+
+use layerscope_report::{
+    CHECKS, HygieneFinding, RULES, Report, RuleId, RuleSet, SecretFinding, SecretPlace, Severity,
+    Status,
+};
 
 use serde_json::{Value, json};
 
@@ -25,10 +27,10 @@ pub fn sarif(report: &Report) -> Value {
         rules.add(
             rule.as_str(),
             rule.description(),
-            if rule.is_dive() {
-                "dive rule"
-            } else {
-                "leak rule"
+            match rule.set() {
+                RuleSet::Dive => "dive rule",
+                RuleSet::Leaks => "leak rule",
+                RuleSet::Baseline => "baseline rule",
             },
             "error",
         );

@@ -25,7 +25,7 @@ fn open(name: &str) -> (Opened, Report) {
         layerscope_report::open(&testdata(name), &Options::default(), Some(&scanner)).unwrap();
     let mut report = Report::build(name, &opened, &scanner);
     let rules = GateConfig::defaults().rules(Applies::All).unwrap();
-    report.gate = Some(rules.evaluate(&report, Applies::All, None));
+    report.gate = Some(rules.evaluate(&report, Applies::All, None, None));
     (opened, report)
 }
 

@@ -43,7 +43,7 @@ fn non_finite_figures_become_null_and_stay_valid() {
     let mut report = probe("probe.tar");
     report.dive.user_wasted_percent = f64::NAN;
     let rules = layerscope_gate::Rules::default();
-    report.gate = Some(rules.evaluate(&report, layerscope_gate::Applies::All, None));
+    report.gate = Some(rules.evaluate(&report, layerscope_gate::Applies::All, None, None));
     let text = layerscope_printer::json(&report);
     assert!(!text.contains("NaN"));
     let json: Value = serde_json::from_str(&text).unwrap();

@@ -24,7 +24,7 @@ fn demo() -> Report {
     .unwrap();
     let mut report = Report::build("testdata/demo.tar", &opened, &scanner);
     let rules = GateConfig::defaults().rules(Applies::Leaks).unwrap();
-    report.gate = Some(rules.evaluate(&report, Applies::Leaks, None));
+    report.gate = Some(rules.evaluate(&report, Applies::Leaks, None, None));
     report
 }
 

@@ -211,7 +211,7 @@ fn leak_rules_follow_with_their_own_summary() {
     );
     let gate = report.gate.as_ref().unwrap();
     let statuses: Vec<_> = gate
-        .results(false)
+        .results(layerscope_report::RuleSet::Leaks)
         .map(|r| (r.rule.as_str(), r.status))
         .collect();
     assert_eq!(

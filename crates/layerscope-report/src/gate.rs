@@ -20,9 +20,32 @@ pub struct GateReport {
 }
 
 impl GateReport {
-    /// Results of dive's three rules, or of the leak rules.
-    pub fn results(&self, dive: bool) -> impl Iterator<Item = &RuleResult> {
-        self.rules.iter().filter(move |r| r.rule.is_dive() == dive)
+    /// The results of one set of rules.
+    pub fn results(&self, set: RuleSet) -> impl Iterator<Item = &RuleResult> {
+        self.rules.iter().filter(move |r| r.rule.set() == set)
+    }
+}
+
+/// The sets the rules come in, each printed in a block of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum RuleSet {
+    /// dive's own three rules.
+    Dive,
+    /// What ships but nobody sees.
+    Leaks,
+    /// How the image changed from a baseline (`--baseline`).
+    Baseline,
+}
+
+impl RuleSet {
+    /// The word a report names the set by.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleSet::Dive => "dive",
+            RuleSet::Leaks => "leaks",
+            RuleSet::Baseline => "baseline",
+        }
     }
 }
 
@@ -43,7 +66,7 @@ pub struct RuleResult {
 }
 
 /// Every rule of `.dive-ci`. dive's three come first, in dive's report order (by name); the
-/// leak rules after them, also by name.
+/// leak rules after them, then the baseline rules, each set by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum RuleId {
@@ -61,11 +84,17 @@ pub enum RuleId {
     MaxSecretFindings,
     /// Fails when the image has no HEALTHCHECK.
     RequireHealthcheck,
+    /// Fails when the image lost more efficiency points than this since the baseline.
+    MaxEfficiencyDrop,
+    /// Fails when there are more secrets than this the baseline did not have.
+    MaxNewSecretFindings,
+    /// Fails when the image grew by more than this since the baseline (bytes or a share).
+    MaxSizeGrowth,
 }
 
 impl RuleId {
     /// Every rule, in report order.
-    pub const ALL: [RuleId; 7] = [
+    pub const ALL: [RuleId; 10] = [
         RuleId::HighestUserWastedPercent,
         RuleId::HighestWastedBytes,
         RuleId::LowestEfficiency,
@@ -73,6 +102,9 @@ impl RuleId {
         RuleId::MaxHiddenBytes,
         RuleId::MaxSecretFindings,
         RuleId::RequireHealthcheck,
+        RuleId::MaxEfficiencyDrop,
+        RuleId::MaxNewSecretFindings,
+        RuleId::MaxSizeGrowth,
     ];
 
     /// The `.dive-ci` key and the name in the `Results:` lines.
@@ -85,6 +117,9 @@ impl RuleId {
             RuleId::MaxHiddenBytes => "maxHiddenBytes",
             RuleId::MaxSecretFindings => "maxSecretFindings",
             RuleId::RequireHealthcheck => "requireHealthcheck",
+            RuleId::MaxEfficiencyDrop => "maxEfficiencyDrop",
+            RuleId::MaxNewSecretFindings => "maxNewSecretFindings",
+            RuleId::MaxSizeGrowth => "maxSizeGrowth",
         }
     }
 
@@ -98,6 +133,9 @@ impl RuleId {
             RuleId::MaxHiddenBytes => "max-hidden-bytes",
             RuleId::MaxSecretFindings => "max-secret-findings",
             RuleId::RequireHealthcheck => "require-healthcheck",
+            RuleId::MaxEfficiencyDrop => "max-efficiency-drop",
+            RuleId::MaxNewSecretFindings => "max-new-secret-findings",
+            RuleId::MaxSizeGrowth => "max-size-growth",
         }
     }
 
@@ -113,17 +151,33 @@ impl RuleId {
             RuleId::MaxHiddenBytes => "bytes that ship hidden by later layers at most this many",
             RuleId::MaxSecretFindings => "secrets in any layer at most this many",
             RuleId::RequireHealthcheck => "the image has a HEALTHCHECK",
+            RuleId::MaxEfficiencyDrop => {
+                "dive's efficiency score at most this much lower than the baseline's"
+            }
+            RuleId::MaxNewSecretFindings => "at most this many secrets the baseline did not have",
+            RuleId::MaxSizeGrowth => "the image at most this much larger than the baseline",
+        }
+    }
+
+    /// The set the rule belongs to.
+    pub fn set(self) -> RuleSet {
+        match self {
+            RuleId::HighestUserWastedPercent
+            | RuleId::HighestWastedBytes
+            | RuleId::LowestEfficiency => RuleSet::Dive,
+            RuleId::DisallowRootUser
+            | RuleId::MaxHiddenBytes
+            | RuleId::MaxSecretFindings
+            | RuleId::RequireHealthcheck => RuleSet::Leaks,
+            RuleId::MaxEfficiencyDrop | RuleId::MaxNewSecretFindings | RuleId::MaxSizeGrowth => {
+                RuleSet::Baseline
+            }
         }
     }
 
     /// One of dive's own three rules.
     pub fn is_dive(self) -> bool {
-        matches!(
-            self,
-            RuleId::HighestUserWastedPercent
-                | RuleId::HighestWastedBytes
-                | RuleId::LowestEfficiency
-        )
+        self.set() == RuleSet::Dive
     }
 }
 

@@ -16,7 +16,7 @@ mod open;
 use schemars::JsonSchema;
 use serde::Serialize;
 
-pub use gate::{GateReport, Measure, RuleId, RuleResult, Status};
+pub use gate::{GateReport, Measure, RuleId, RuleResult, RuleSet, Status};
 pub use image::{ImageSummary, LayerSummary, Source};
 pub use layerscope_leaks::{
     CHECKS, Check, HygieneFinding, LeakReport, RULES, Rule, SecretFinding, SecretPlace, Severity,

@@ -1,8 +1,15 @@
 //! The explorer's state and what each key and mouse event does to it. Nothing here touches
 //! the terminal, so tests drive it with synthetic events.
 
+use layerscope_diff::DiffReport;
 use layerscope_format::text::printable;
-use layerscope_report::Report;
+use layerscope_report::{Reclaimable, Report};
+
+/// A comparison of two final filesystems hides no version.
+const NOTHING_HIDDEN: &Reclaimable = &Reclaimable {
+    bytes: 0,
+    files: Vec::new(),
+};
 use layerscope_tree::{ImageTree, NodeId};
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use ratatui::layout::Rect;
@@ -14,7 +21,8 @@ use crate::filetree::FileTree;
 use crate::findings::{Findings, FindingsView};
 use crate::keymap::{Action, Keymap};
 use crate::layout::{self, Areas};
-use crate::rows::Order;
+use crate::overview::Overview;
+use crate::rows::{Order, Sizes};
 use crate::snapshot::Mark;
 use crate::viewer::Viewer;
 
@@ -39,7 +47,7 @@ pub struct FilterLine {
 }
 
 pub struct App<'t> {
-    pub(crate) report: &'t Report,
+    pub(crate) overview: Overview,
     pub(crate) tree: &'t ImageTree,
     pub(crate) content: ContentReader,
     /// A file being read for the viewer, off the UI thread.
@@ -64,15 +72,46 @@ pub struct App<'t> {
 }
 
 impl<'t> App<'t> {
+    /// The explorer of one image.
     pub fn new(
         report: &'t Report,
         tree: &'t ImageTree,
         content: ContentReader,
         keys: Keymap,
     ) -> Self {
-        let files = FileTree::new(tree, &report.reclaimable, &keys.settings);
+        let findings = Findings::of(report);
+        let overview = Overview::of_image(report, tree, &findings);
+        let files = FileTree::new(tree, &report.reclaimable, &keys.settings, Sizes::Dive);
+        App::with(overview, tree, files, findings, content, keys)
+    }
+
+    /// The explorer of a comparison, on the tree [`layerscope_diff::Merged`] made of both
+    /// images, shown at its newer side. The content reader reads layer 0 from the older image
+    /// and layer 1 from the newer.
+    pub fn comparing(
+        diff: &DiffReport,
+        tree: &'t ImageTree,
+        content: ContentReader,
+        keys: Keymap,
+    ) -> Self {
+        let overview = Overview::of_diff(diff);
+        let files = FileTree::new(tree, NOTHING_HIDDEN, &keys.settings, Sizes::Change);
+        let mut app = App::with(overview, tree, files, Findings::default(), content, keys);
+        app.select_layer(tree.layers.len().saturating_sub(1));
+        app.focus = Pane::Tree;
+        app
+    }
+
+    fn with(
+        overview: Overview,
+        tree: &'t ImageTree,
+        files: FileTree<'t>,
+        findings: Findings,
+        content: ContentReader,
+        keys: Keymap,
+    ) -> Self {
         App {
-            report,
+            overview,
             tree,
             content,
             pending: None,
@@ -87,7 +126,7 @@ impl<'t> App<'t> {
             viewer: None,
             help: false,
             help_scroll: 0,
-            findings: Findings::of(report),
+            findings,
             findings_view: None,
             message: None,
             area: Rect::new(0, 0, 80, 24),
@@ -142,6 +181,16 @@ impl<'t> App<'t> {
             .iter()
             .find(|r| r.node == node)
             .map(|r| r.size)
+    }
+
+    /// The size change shown for a visible path in a comparison.
+    pub fn shown_change(&self, path: &str) -> Option<i64> {
+        let node = self.tree.lookup(path)?;
+        self.files
+            .rows
+            .iter()
+            .find(|r| r.node == node)
+            .map(crate::rows::Row::change)
     }
 
     pub fn selected_path(&self) -> Option<String> {
@@ -206,7 +255,7 @@ impl<'t> App<'t> {
     /// table scroll away on short terminals.
     pub(crate) fn image_row_into_view(&mut self) {
         let height = layout::body_height(self.areas().image_details, 0).max(1);
-        let line = crate::draw::IMAGE_HEADER_LINES + self.image_cursor;
+        let line = self.overview.header_lines() + self.image_cursor;
         if line < self.image_offset {
             self.image_offset = line;
         } else if line >= self.image_offset + height {
@@ -345,7 +394,7 @@ impl<'t> App<'t> {
     }
 
     fn on_image_details_key(&mut self, key: &KeyEvent) {
-        let rows = self.report.dive.inefficient.len();
+        let rows = self.overview.table.len();
         let page = layout::body_height(self.areas().image_details, 0);
         if let Some(delta) = self.step(key, page) {
             self.image_cursor = self
@@ -496,12 +545,18 @@ impl<'t> App<'t> {
         self.keep_in_view();
     }
 
-    /// Selects the layer that last added the path of an inefficient-files row, and the path.
+    /// Selects the path of a table row in the tree: at the layer that last added it (an
+    /// inefficient file), or at the newer side (a comparison, where a removed path shows too).
     pub fn jump_to_inefficient(&mut self, index: usize) {
-        let Some(row) = self.report.dive.inefficient.get(index) else {
+        let Some(row) = self.overview.table.get(index) else {
             return;
         };
-        if self.jump_to(&row.path, None) {
+        let layer = self
+            .overview
+            .comparing
+            .then(|| self.tree.layers.len().saturating_sub(1));
+        let path = row.path.clone();
+        if self.jump_to(&path, layer) {
             self.image_cursor = index;
         }
     }

@@ -10,6 +10,8 @@ use std::sync::mpsc::{self, Receiver, TryRecvError};
 
 use layerscope_format::text::printable;
 use layerscope_tree::{Entry, EntryKind, EntryRef};
+
+use crate::snapshot::Mark;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use crate::app::App;
@@ -17,12 +19,24 @@ use crate::keymap::Action;
 use crate::layout;
 use crate::viewer::{self, Viewer};
 
-/// A file being read for the viewer.
+/// What one read returns: the bytes, or why not as text to show.
+type Read = Result<Vec<u8>, String>;
+
+/// A file being read for the viewer: one version, or in a comparison the old one and the new.
 pub(crate) struct Pending {
     title: String,
-    size: u64,
+    /// Each version's label (empty for a lone version) and full size.
+    parts: Vec<(String, u64)>,
     cancel: Arc<AtomicBool>,
-    result: Receiver<Result<Vec<u8>, String>>,
+    result: Receiver<Vec<Read>>,
+}
+
+/// One version to read: its label, and where its bytes are.
+struct Part {
+    label: String,
+    layer: usize,
+    offset: u64,
+    size: u64,
 }
 
 impl Drop for Pending {
@@ -45,29 +59,39 @@ impl App<'_> {
         let Some(version) = self.files.snapshot.entry(row.node) else {
             return;
         };
+        if self.overview.comparing
+            && row.mark == Mark::Modified
+            && let Some(old) = self.files.snapshot.base.visible(row.node)
+        {
+            let parts: Vec<Part> = [("old image", old), ("new image", version)]
+                .into_iter()
+                .filter_map(|(label, at)| self.part(label, at))
+                .collect();
+            if parts.len() == 2 {
+                self.viewer = Some(self.read(format!("{path} (both images)"), parts));
+                return;
+            }
+        }
         let entry = *self.tree.entry(version);
-        let title = format!(
-            "{path} (layer {}, {})",
-            version.layer,
-            layerscope_format::bytes(entry.size)
-        );
+        let at = if self.overview.comparing {
+            match (version.layer as usize, row.mark) {
+                (0, Mark::Unmodified) => "both images".to_owned(),
+                (0, _) => "old image".to_owned(),
+                _ => "new image".to_owned(),
+            }
+        } else {
+            format!("layer {}", version.layer)
+        };
+        let title = format!("{path} ({at}, {})", layerscope_format::bytes(entry.size));
         let target = self
             .tree
             .link(&entry)
             .map(|t| printable(t).into_owned())
             .unwrap_or_default();
         let viewer = match entry.kind {
-            EntryKind::File => {
-                Some(self.read(title, version.layer as usize, entry.data_offset, entry.size))
-            }
-            EntryKind::Hardlink => self.hardlink_data(version).map(|data| {
-                self.read(
-                    title.clone(),
-                    version.layer as usize,
-                    data.data_offset,
-                    data.size,
-                )
-            }),
+            EntryKind::File | EntryKind::Hardlink => self
+                .part(String::new(), version)
+                .map(|part| self.read(title.clone(), vec![part])),
             EntryKind::Symlink => {
                 Some(Viewer::message(title, format!("symbolic link to {target}")))
             }
@@ -78,10 +102,27 @@ impl App<'_> {
         };
         self.viewer = Some(viewer.unwrap_or_else(|| {
             Viewer::message(
-                format!("{path} (layer {})", version.layer),
+                format!("{path} ({at})"),
                 format!("hard link to {target}, whose data is not in this layer"),
             )
         }));
+    }
+
+    /// Where the bytes of the version AT are: a file's own, or for a hard link those of the
+    /// file it names; `None` for a link whose file is not in the layer, or no file at all.
+    fn part(&self, label: impl Into<String>, at: EntryRef) -> Option<Part> {
+        let entry = *self.tree.entry(at);
+        let data = match entry.kind {
+            EntryKind::File => entry,
+            EntryKind::Hardlink => self.hardlink_data(at)?,
+            _ => return None,
+        };
+        Some(Part {
+            label: label.into(),
+            layer: at.layer as usize,
+            offset: data.data_offset,
+            size: data.size,
+        })
     }
 
     /// A hard link's bytes are those of the file it names earlier in the same layer's tar.
@@ -97,20 +138,27 @@ impl App<'_> {
     }
 
     /// Starts reading the file on its own thread; the viewer says so until the bytes come.
-    fn read(&mut self, title: String, layer: usize, offset: u64, size: u64) -> Viewer {
-        let len = size.min(viewer::CAP);
+    fn read(&mut self, title: String, parts: Vec<Part>) -> Viewer {
         let cancel = Arc::new(AtomicBool::new(false));
         let (send, result) = mpsc::channel();
         let content = Arc::clone(&self.content);
         let stop = Arc::clone(&cancel);
+        let wanted: Vec<(usize, u64, u64)> = parts
+            .iter()
+            .map(|p| (p.layer, p.offset, p.size.min(viewer::CAP)))
+            .collect();
         std::thread::spawn(move || {
+            let read = wanted
+                .into_iter()
+                .map(|(layer, offset, len)| content(layer, offset, len, &stop))
+                .collect();
             // The receiver is gone when the viewer was closed: nothing is waiting.
-            let _ = send.send(content(layer, offset, len, &stop));
+            let _ = send.send(read);
         });
         let reading = Viewer::reading(title.clone());
         self.pending = Some(Pending {
             title,
-            size,
+            parts: parts.into_iter().map(|p| (p.label, p.size)).collect(),
             cancel,
             result,
         });
@@ -130,7 +178,7 @@ impl App<'_> {
         let result = match pending.result.try_recv() {
             Ok(result) => result,
             Err(TryRecvError::Empty) => return false,
-            Err(TryRecvError::Disconnected) => Err("the read stopped".to_owned()),
+            Err(TryRecvError::Disconnected) => Vec::new(),
         };
         self.show_content(result);
         true
@@ -141,18 +189,27 @@ impl App<'_> {
         let Some(pending) = &self.pending else {
             return;
         };
-        let result = pending
-            .result
-            .recv()
-            .unwrap_or_else(|_| Err("the read stopped".to_owned()));
+        let result = pending.result.recv().unwrap_or_default();
         self.show_content(result);
     }
 
-    fn show_content(&mut self, result: Result<Vec<u8>, String>) {
-        if let Some(pending) = self.pending.take() {
-            let title = pending.title.clone();
-            self.viewer = Some(Viewer::open(title, result, pending.size));
-        }
+    fn show_content(&mut self, mut reads: Vec<Read>) {
+        let Some(pending) = self.pending.take() else {
+            return;
+        };
+        let title = pending.title.clone();
+        // A read thread that died sent nothing: each part says so.
+        reads.resize_with(pending.parts.len(), || Err("the read stopped".to_owned()));
+        self.viewer = Some(match pending.parts.as_slice() {
+            [(_, size)] => Viewer::open(title, reads.remove(0), *size),
+            parts => Viewer::parts(
+                title,
+                parts
+                    .iter()
+                    .zip(reads)
+                    .map(|((label, size), read)| (label.as_str(), read, *size)),
+            ),
+        });
     }
 
     fn viewer_height(&self) -> usize {

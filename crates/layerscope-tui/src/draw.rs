@@ -11,9 +11,6 @@ use crate::app::{App, Pane};
 use crate::keymap::{ACTIONS, Action};
 use crate::{findingsview, panes, treeview};
 
-/// Lines of the image details above the inefficient-files rows (figures, blank, header).
-pub const IMAGE_HEADER_LINES: usize = 8;
-
 /// Draws everything: the panes, the filter line, the status bar and any overlay.
 pub fn draw(frame: &mut Frame<'_>, app: &App<'_>) {
     let areas = crate::layout::areas(frame.area(), app.filter.is_some());

@@ -8,7 +8,7 @@ use layerscope_tree::{EntryRef, ImageTree, NodeId};
 use regex::bytes::Regex;
 
 use crate::keymap::{Hidden, Settings};
-use crate::rows::{self, Criteria, NameOrder, Order, PathIndex, Row, Scratch, Visible};
+use crate::rows::{self, Criteria, NameOrder, Order, PathIndex, Row, Scratch, Sizes, Visible};
 use crate::snapshot::{Snapshot, Stacks};
 
 /// For each version, the layer that hid it and how, from the report; built on first use.
@@ -68,6 +68,7 @@ pub struct FileTree<'t> {
     /// First visible row drawn.
     pub offset: usize,
     pub order: Order,
+    pub sizes: Sizes,
     pub hide: Hidden,
     pub show_attributes: bool,
     collapse_default: bool,
@@ -79,7 +80,12 @@ pub struct FileTree<'t> {
 }
 
 impl<'t> FileTree<'t> {
-    pub fn new(tree: &'t ImageTree, reclaimable: &'t Reclaimable, settings: &Settings) -> Self {
+    pub fn new(
+        tree: &'t ImageTree,
+        reclaimable: &'t Reclaimable,
+        settings: &Settings,
+        sizes: Sizes,
+    ) -> Self {
         let mut stacks = Stacks::new(tree);
         // One replay of every layer up front leaves checkpoints, so no later jump between
         // layers replays more than a few.
@@ -99,6 +105,7 @@ impl<'t> FileTree<'t> {
             cursor: 0,
             offset: 0,
             order: Order::Name,
+            sizes,
             hide: settings.hide,
             show_attributes: settings.show_attributes,
             collapse_default: settings.collapse_dir,
@@ -141,7 +148,12 @@ impl<'t> FileTree<'t> {
         match self.order {
             Order::Name => {
                 self.order = Order::Size;
-                rows::by_size(&self.rows, &mut self.spare.rows, &mut self.scratch);
+                rows::by_size(
+                    &self.rows,
+                    self.sizes,
+                    &mut self.spare.rows,
+                    &mut self.scratch,
+                );
                 self.spare.named = true;
             }
             Order::Size => {
@@ -162,6 +174,7 @@ impl<'t> FileTree<'t> {
             self.tree,
             &self.names,
             &self.snapshot,
+            self.sizes,
             &mut self.spare.rows,
             &mut self.scratch,
         );
@@ -172,7 +185,12 @@ impl<'t> FileTree<'t> {
         // The rows just replaced are the buffer for the next layout.
         self.build_spare();
         if self.order == Order::Size {
-            rows::by_size(&self.spare.rows, &mut self.rows, &mut self.scratch);
+            rows::by_size(
+                &self.spare.rows,
+                self.sizes,
+                &mut self.rows,
+                &mut self.scratch,
+            );
             self.spare.named = true;
         } else {
             std::mem::swap(&mut self.rows, &mut self.spare.rows);

@@ -14,6 +14,7 @@ mod findingsview;
 mod keymap;
 mod layout;
 mod mouse;
+mod overview;
 mod panes;
 mod rows;
 mod snapshot;
@@ -24,6 +25,7 @@ mod viewer;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use layerscope_diff::DiffReport;
 use layerscope_report::Report;
 use layerscope_tree::ImageTree;
 
@@ -49,5 +51,18 @@ pub fn run(
     keys: Keymap,
 ) -> Result<(), TuiError> {
     let mut app = App::new(report, tree, content, keys);
+    terminal::run_app(&mut app)
+}
+
+/// Runs the explorer on a comparison of two images: the tree [`layerscope_diff::Merged`]
+/// made of both, coloured by what changed between them. CONTENT reads layer 0 from the older
+/// image and layer 1 from the newer.
+pub fn run_diff(
+    diff: &DiffReport,
+    merged: &ImageTree,
+    content: ContentReader,
+    keys: Keymap,
+) -> Result<(), TuiError> {
+    let mut app = App::comparing(diff, merged, content, keys);
     terminal::run_app(&mut app)
 }

@@ -53,7 +53,7 @@ impl App<'_> {
                     self.details_scroll = self.details_scroll.saturating_add_signed(delta);
                 }
                 Pane::ImageDetails => {
-                    let rows = self.report.dive.inefficient.len();
+                    let rows = self.overview.table.len();
                     self.image_cursor = self
                         .image_cursor
                         .saturating_add_signed(delta)
@@ -90,8 +90,8 @@ impl App<'_> {
             }
             Pane::ImageDetails if line >= 1 => {
                 let content = self.image_offset + line - 1;
-                if let Some(index) = content.checked_sub(crate::draw::IMAGE_HEADER_LINES)
-                    && index < self.report.dive.inefficient.len()
+                if let Some(index) = content.checked_sub(self.overview.header_lines())
+                    && index < self.overview.table.len()
                 {
                     self.image_cursor = index;
                 }

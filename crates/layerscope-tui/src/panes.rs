@@ -1,7 +1,7 @@
 //! The left column: layers, layer details and image details.
 
-use layerscope_format::text::{self, printable};
-use layerscope_format::{bytes, command};
+use layerscope_format::bytes;
+use layerscope_format::text::printable;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -10,6 +10,7 @@ use ratatui::widgets::Paragraph;
 
 use crate::app::{App, Pane};
 use crate::draw::{left_body as body, title};
+use crate::overview::DETAIL_LABELS;
 
 fn selected_style(focused: bool) -> Style {
     if focused {
@@ -17,22 +18,6 @@ fn selected_style(focused: bool) -> Style {
     } else {
         Style::default().add_modifier(Modifier::REVERSED)
     }
-}
-
-/// dive's `FROM <short id>` for the first layer: the id's first 15 characters.
-fn from_line(app: &App<'_>) -> String {
-    let Some(layer) = app.report.image.layers.first() else {
-        return "FROM".to_owned();
-    };
-    let id = if layer.id.is_empty() {
-        layer.digest.rsplit(':').next().unwrap_or_default()
-    } else {
-        layer.id.as_str()
-    };
-    format!(
-        "FROM {}",
-        printable(&id.chars().take(15).collect::<String>()).into_owned()
-    )
 }
 
 pub fn layers(frame: &mut Frame<'_>, app: &App<'_>, area: Rect, narrow: bool) {
@@ -75,23 +60,13 @@ pub fn layers(frame: &mut Frame<'_>, app: &App<'_>, area: Rect, narrow: bool) {
             "  ",
             bar.map_or_else(Style::default, |c| Style::default().bg(c)),
         );
-        let size = app.tree.layers.get(index).map_or(0, |l| l.size_bytes);
+        let Some(line) = app.overview.layers.get(index) else {
+            break;
+        };
         let rest = if narrow {
             format!(" {index:<4}")
         } else {
-            let command = if index == 0 {
-                from_line(app)
-            } else {
-                app.report
-                    .image
-                    .layers
-                    .get(index)
-                    // The list drops the shell prefix, as dive's does; the details keep it.
-                    .and_then(|l| l.command.as_deref())
-                    .map(|c| text::one_line(command::display(c)))
-                    .unwrap_or_default()
-            };
-            format!(" {:>7}  {command}", bytes(size))
+            format!(" {:>7}  {}", bytes(line.size), line.listed)
         };
         let style = if index == selected {
             selected_style(focused)
@@ -105,37 +80,11 @@ pub fn layers(frame: &mut Frame<'_>, app: &App<'_>, area: Rect, narrow: bool) {
 
 /// The layer details as lines before wrapping (the command keeps its own line breaks).
 pub fn layer_detail_lines(app: &App<'_>) -> Vec<String> {
-    let index = app.files.layer();
-    let info = app.report.image.layers.get(index);
-    let tags = if app.report.image.tags.is_empty() {
-        "(unavailable)".to_owned()
-    } else {
-        printable(&app.report.image.tags.join(", ")).into_owned()
-    };
-    let size = app.tree.layers.get(index).map_or(0, |l| l.size_bytes);
-    let mut lines = vec![
-        format!("Tags:   {tags}"),
-        format!(
-            "Id:     {}",
-            info.map(|l| printable(&l.id).into_owned())
-                .unwrap_or_default()
-        ),
-        format!("Size:   {}", bytes(size)),
-        format!(
-            "Digest: {}",
-            info.map(|l| printable(&l.digest).into_owned())
-                .unwrap_or_default()
-        ),
-        "Command:".to_owned(),
-    ];
-    let command = info.and_then(|l| l.command.as_deref()).unwrap_or_default();
-    let command = if index == 0 && command.is_empty() {
-        from_line(app)
-    } else {
-        text::multi_line(command)
-    };
-    lines.extend(command.lines().map(str::to_owned));
-    lines
+    app.overview
+        .layers
+        .get(app.files.layer())
+        .map(|l| l.details.clone())
+        .unwrap_or_default()
 }
 
 /// How many screen lines the details take at this width once wrapped.
@@ -167,8 +116,8 @@ pub fn layer_details(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
     let bold = Style::default().add_modifier(Modifier::BOLD);
     let mut lines: Vec<Line<'_>> = Vec::new();
     for (i, line) in layer_detail_lines(app).into_iter().enumerate() {
-        // The first five lines are `Label: value`; only the label is bold.
-        let label_len = if i < 5 {
+        // The first lines are `Label: value`; only the label is bold.
+        let label_len = if i < DETAIL_LABELS {
             line.find(':').map_or(0, |c| c + 1)
         } else {
             0
@@ -190,56 +139,39 @@ pub fn layer_details(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-/// One row of dive's inefficient-files table: `%5s  %12s  %s`.
-fn table_row(count: &str, space: &str, path: &str) -> String {
-    format!("{count:>5}  {space:>12}  {path}")
+/// One row of dive's inefficient-files table: `%5s  %12s  %s`, the first column wider when
+/// its words are.
+fn table_row(count: &str, space: &str, path: &str, width: usize) -> String {
+    format!("{count:>width$}  {space:>12}  {path}")
 }
 
 pub fn image_details(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
     let focused = app.focus == Pane::ImageDetails && app.viewer.is_none();
     title(frame, area, "Image Details", focused);
     let inner = body(area);
-    let dive = &app.report.dive;
+    let overview = &app.overview;
     let bold = Style::default().add_modifier(Modifier::BOLD);
-    let score = if dive.efficiency.is_finite() {
-        (100.0 * dive.efficiency) as i64
-    } else {
-        0
-    };
-    let figure = |label: &'static str, value: String| {
-        Line::from(vec![Span::styled(label, bold), Span::raw(value)])
-    };
-    let mut lines = vec![
-        figure(
-            "Image name: ",
-            printable(&app.report.image.name).into_owned(),
-        ),
-        figure("Total Image size: ", bytes(dive.size_bytes)),
-        figure("Potential wasted space: ", bytes(dive.wasted_bytes)),
-        figure("Image efficiency score: ", format!("{score} %")),
-        figure(
-            "Reclaimable (hidden) bytes: ",
-            bytes(app.report.reclaimable.bytes),
-        ),
-        figure(
-            "Secrets: ",
-            format!(
-                "{} ({} hidden)",
-                app.findings.secrets.len(),
-                app.findings.hidden_secrets()
-            ),
-        ),
-        Line::raw(""),
-        Line::styled(table_row("Count", "Total Space", "Path"), bold),
-    ];
+    let mut lines: Vec<Line<'_>> = overview
+        .figures
+        .iter()
+        .map(|(label, value)| {
+            Line::from(vec![Span::styled(*label, bold), Span::raw(value.as_str())])
+        })
+        .collect();
+    let [count, space, path] = overview.table_header;
+    let width = overview
+        .table
+        .iter()
+        .map(|r| r.count.chars().count())
+        .chain([5])
+        .max()
+        .unwrap_or(5);
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(table_row(count, space, path, width), bold));
     let height = usize::from(inner.height);
-    let last = (app.image_offset + height).saturating_sub(crate::draw::IMAGE_HEADER_LINES);
-    for (i, row) in dive.inefficient.iter().enumerate().take(last) {
-        let line = table_row(
-            &row.count.to_string(),
-            &bytes(row.bytes),
-            &printable(&row.path),
-        );
+    let last = (app.image_offset + height).saturating_sub(overview.header_lines());
+    for (i, row) in overview.table.iter().enumerate().take(last) {
+        let line = table_row(&row.count, &row.space, &printable(&row.path), width);
         let style = if focused && i == app.image_cursor {
             selected_style(true)
         } else {

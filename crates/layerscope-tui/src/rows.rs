@@ -2,7 +2,7 @@
 //! contiguous run. Rendering reads a window of it; filters and collapsing only recompute which
 //! rows are visible, in one pass, never the rows themselves.
 
-use layerscope_tree::{EntryKind, ImageTree, NodeId, ROOT};
+use layerscope_tree::{EntryKind, EntryRef, ImageTree, NodeId, ROOT};
 use regex::bytes::Regex;
 
 use crate::keymap::Hidden;
@@ -20,7 +20,26 @@ pub struct Row {
     pub mark: Mark,
     pub is_dir: bool,
     /// dive's size: a file's own, a directory's descendants (removed ones only if it is removed).
+    /// With [`Sizes::Change`], the size change instead, in two's complement so that a
+    /// directory's sum of its children is the signed sum: read it with [`Row::change`].
     pub size: u64,
+}
+
+impl Row {
+    /// The size change a row shows with [`Sizes::Change`].
+    #[allow(clippy::cast_possible_wrap, reason = "two's complement on purpose")]
+    pub fn change(&self) -> i64 {
+        self.size as i64
+    }
+}
+
+/// What a row's size is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sizes {
+    /// dive's sizes.
+    Dive,
+    /// How much each path grew from the layers it is compared with (a comparison of images).
+    Change,
 }
 
 /// How siblings are ordered.
@@ -127,6 +146,7 @@ pub fn build(
     tree: &ImageTree,
     names: &NameOrder,
     snap: &Snapshot<'_>,
+    sizes: Sizes,
     rows: &mut Vec<Row>,
     scratch: &mut Scratch,
 ) {
@@ -158,6 +178,12 @@ pub fn build(
             }
             packed => (packed & 1 == 1, packed >> 1),
         };
+        let size = match sizes {
+            Sizes::Dive => size,
+            Sizes::Change if is_dir => 0,
+            #[allow(clippy::cast_sign_loss, reason = "two's complement, see Row::size")]
+            Sizes::Change => change(tree, snap, node) as u64,
+        };
         let index = rows.len() as u32;
         rows.push(Row {
             node,
@@ -170,18 +196,36 @@ pub fn build(
         parents.push(index);
         i += 1;
     }
-    finish(rows);
+    finish(rows, sizes);
+}
+
+/// How much a file grew from the filesystem it is compared with.
+fn change(tree: &ImageTree, snap: &Snapshot<'_>, node: NodeId) -> i64 {
+    let size = |at: Option<EntryRef>| {
+        at.map(|r| tree.entry(r))
+            .filter(|e| e.kind != EntryKind::Dir)
+            .map_or(0, |e| i64::try_from(e.size).unwrap_or(i64::MAX))
+    };
+    match snap.marks[node as usize] {
+        Mark::Added | Mark::Modified => {
+            size(snap.top.visible(node)) - size(snap.base.visible(node))
+        }
+        Mark::Removed => -size(snap.base.visible(node)),
+        Mark::Unmodified | Mark::Absent => 0,
+    }
 }
 
 /// Fills in subtree ends and directory sizes; children always follow their parent. A removed
 /// directory counts everything below it, which is all removed; any other counts only what is
-/// not removed. Directories' own sizes start at zero.
-fn finish(rows: &mut [Row]) {
+/// not removed. Directories' own sizes start at zero. A size change counts every child.
+fn finish(rows: &mut [Row], sizes: Sizes) {
     for i in (0..rows.len()).rev() {
         let r = rows[i];
         if r.parent != NO_ROW {
             let p = &mut rows[r.parent as usize];
-            if p.is_dir && (p.mark == Mark::Removed || r.mark != Mark::Removed) {
+            if sizes == Sizes::Change {
+                p.size = p.size.wrapping_add(r.size);
+            } else if p.is_dir && (p.mark == Mark::Removed || r.mark != Mark::Removed) {
                 p.size += r.size;
             }
             p.end = p.end.max(r.end);
@@ -189,8 +233,9 @@ fn finish(rows: &mut [Row]) {
     }
 }
 
-/// Re-emits name-ordered `rows` into `out` with each directory's children largest first.
-pub fn by_size(rows: &[Row], out: &mut Vec<Row>, scratch: &mut Scratch) {
+/// Re-emits name-ordered `rows` into `out` with each directory's children largest first (for
+/// a size change, the largest either way first).
+pub fn by_size(rows: &[Row], sizes: Sizes, out: &mut Vec<Row>, scratch: &mut Scratch) {
     let Scratch { kids, pending, .. } = scratch;
     // Pushes the children of the rows `first..end` onto `pending` so the largest pops first.
     let push_children = |first: usize,
@@ -205,7 +250,16 @@ pub fn by_size(rows: &[Row], out: &mut Vec<Row>, scratch: &mut Scratch) {
             c = rows[c].end as usize;
         }
         // Stable, so equal sizes keep the name order they were built in.
-        kids.sort_by(|&a, &b| rows[b].size.cmp(&rows[a].size));
+        match sizes {
+            Sizes::Dive => kids.sort_by(|&a, &b| rows[b].size.cmp(&rows[a].size)),
+            Sizes::Change => kids.sort_by(|&a, &b| {
+                let (a, b) = (
+                    rows[a].change().unsigned_abs(),
+                    rows[b].change().unsigned_abs(),
+                );
+                b.cmp(&a)
+            }),
+        }
         pending.extend(kids.iter().rev().map(|&c| (c, parent)));
     };
     out.clear();

@@ -13,9 +13,9 @@ use ratatui::widgets::Paragraph;
 use crate::app::{App, Pane};
 use crate::draw::{body, title};
 use crate::layout::ATTRIBUTES_MIN_WIDTH;
-use crate::rows::{NO_ROW, Row};
+use crate::rows::{NO_ROW, Row, Sizes};
 use crate::snapshot::Mark;
-use layerscope_format::bytes;
+use layerscope_format::{bytes, signed_bytes};
 
 fn mark_style(mark: Mark) -> Style {
     match mark {
@@ -83,7 +83,12 @@ pub fn tree(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
     let header = if attributes {
         format!(
             "{:<10} {:>11} {:>10}  Filetree",
-            "Permission", "UID:GID", "Size"
+            "Permission",
+            "UID:GID",
+            match files.sizes {
+                Sizes::Dive => "Size",
+                Sizes::Change => "Change",
+            }
         )
     } else {
         "Filetree".to_owned()
@@ -114,7 +119,10 @@ pub fn tree(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
                 "{} {:>11} {:>10}  ",
                 permissions(mode, row.is_dir),
                 format!("{uid}:{gid}"),
-                bytes(row.size)
+                match files.sizes {
+                    Sizes::Dive => bytes(row.size),
+                    Sizes::Change => signed_bytes(row.change()),
+                }
             )));
         }
         spans.push(Span::raw(prefix(app, index, row)));

@@ -69,6 +69,35 @@ impl Viewer {
         }
     }
 
+    /// Several versions of one file one after the other, each under a line naming it.
+    pub fn parts<'a>(
+        title: String,
+        parts: impl Iterator<Item = (&'a str, Result<Vec<u8>, String>, u64)>,
+    ) -> Self {
+        let mut lines = Vec::new();
+        let mut truncated = false;
+        for (label, read, size) in parts {
+            let part = Viewer::open(String::new(), read, size);
+            truncated |= part.truncated;
+            if !lines.is_empty() {
+                lines.push(String::new());
+            }
+            let cut = if part.truncated { ", first 1 MiB" } else { "" };
+            lines.push(format!(
+                "──── {label} ({}{cut}) ────",
+                layerscope_format::bytes(size)
+            ));
+            lines.extend((0..part.line_count()).map(|i| part.line(i)));
+        }
+        Viewer {
+            title,
+            body: Body::Text(lines),
+            truncated,
+            offset: 0,
+            column: 0,
+        }
+    }
+
     pub fn line_count(&self) -> usize {
         match &self.body {
             Body::Text(lines) => lines.len(),

@@ -21,7 +21,7 @@ pub fn report_of(save: &DockerSave, name: &str, rules: Option<&str>) -> Report {
     let opened = layerscope_report::open(&path, &Options::default(), Some(&scanner)).unwrap();
     let mut report = Report::build(name, &opened, &scanner);
     let rules = config.rules(Applies::All).unwrap();
-    report.gate = Some(rules.evaluate(&report, Applies::All, config.file.as_deref()));
+    report.gate = Some(rules.evaluate(&report, Applies::All, config.file.as_deref(), None));
     report
 }
 

@@ -270,3 +270,56 @@ pub fn buffer(app: &App<'_>, width: u16, height: u16) -> ratatui::buffer::Buffer
     terminal.draw(|f| draw(f, app)).unwrap();
     terminal.backend().buffer().clone()
 }
+
+/// Two images compared, as `layerscope diff` makes them for the explorer.
+pub struct Comparison {
+    pub diff: layerscope_diff::DiffReport,
+    pub merged: layerscope_diff::Merged,
+    images: [Arc<Image>; 2],
+    _temp: Vec<tempfile::TempDir>,
+}
+
+impl Comparison {
+    pub fn of(old: Fixture, new: Fixture) -> Self {
+        let diff = layerscope_diff::diff(
+            layerscope_diff::Compared {
+                tree: &old.tree,
+                report: &old.report,
+            },
+            layerscope_diff::Compared {
+                tree: &new.tree,
+                report: &new.report,
+            },
+        );
+        let merged = layerscope_diff::Merged::build(&old.tree, &new.tree, &diff).unwrap();
+        Comparison {
+            diff,
+            merged,
+            images: [Arc::clone(&old.image), Arc::clone(&new.image)],
+            _temp: [old.temp, new.temp].into_iter().flatten().collect(),
+        }
+    }
+
+    /// `testdata/diff/v1.tar` and `v2.tar`, the pair buildah made.
+    pub fn testdata() -> Self {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/diff");
+        Comparison::of(
+            Fixture::open(&dir.join("v1.tar"), "v1"),
+            Fixture::open(&dir.join("v2.tar"), "v2"),
+        )
+    }
+
+    pub fn app(&self) -> App<'_> {
+        let images = self.images.clone();
+        let sources = self.merged.sources.clone();
+        let content: ContentReader = Arc::new(move |side, key, len, cancel| {
+            let (layer, offset) = sources[side][usize::try_from(key).unwrap()];
+            images[side]
+                .read_at(layer, offset, len, 1 << 20, cancel)
+                .map_err(|e| e.to_string())
+        });
+        let mut app = App::comparing(&self.diff, &self.merged.tree, content, Keymap::default());
+        app.resize(160, 48);
+        app
+    }
+}

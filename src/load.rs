@@ -18,8 +18,7 @@ pub fn open(
     scanner: Option<&SecretScanner>,
     show_progress: bool,
 ) -> Result<(Opened, String)> {
-    read(input, args, scanner, show_progress)
-        .with_context(|| crate::output::clean(input))
+    read(input, args, scanner, show_progress).with_context(|| crate::output::clean(input))
 }
 
 fn read(
@@ -33,7 +32,7 @@ fn read(
         && r.transport.is_none()
         && !matches!(
             source.as_str(),
-            "docker-archive" | "docker-tar" | "oci-archive" | "oci"
+            "docker-archive" | "docker-tar" | "oci-archive" | "oci" | "dir"
         )
     {
         bail!(

@@ -216,6 +216,9 @@ for arch in amd64 arm64; do
     buildah "${ovl[@]}" manifest add localhost/tiny-list "oci:$work/tiny-$arch:latest" >/dev/null
 done
 buildah "${ovl[@]}" manifest push -q --all localhost/tiny-list oci-archive:tiny/multi-platform.oci.tar:latest
+python3 make-containerd.py tiny/multi-platform.oci.tar linux/amd64 tiny/containerd-store.tar tiny:latest
+rm -rf tiny/dir
+skopeo copy -q "$src" dir:tiny/dir
 
 # The second image shares its first layer (COPY etc/) with tiny, so the archive stores it once.
 hello=$work/hello

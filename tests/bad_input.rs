@@ -196,6 +196,51 @@ fn wrong_platform_lists_the_available_ones() {
 }
 
 #[test]
+fn a_platform_the_index_names_but_the_archive_lacks_is_an_error() {
+    // The containerd image store saves one platform's image and an index naming them all.
+    let dir = tempfile::tempdir().unwrap();
+    let archive = util::testdata("tiny/containerd-store.tar");
+    let o = ci(
+        dir.path(),
+        &["--platform", "linux/arm64", archive.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.contains("containerd-store.tar: the index names platform linux/arm64 but the archive does not hold its image")
+            && err.contains("it has: linux/amd64"),
+        "{err}"
+    );
+    assert!(stdout(&o).is_empty());
+    // An archive of one image of another platform is not shown in its place either.
+    let single = util::testdata("tiny/docker-archive.tar");
+    let o = ci(
+        dir.path(),
+        &["--platform", "linux/arm64", single.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no image for platform linux/arm64; the archive has: linux/amd64"),
+        "{}",
+        stderr(&o)
+    );
+    // The platform it has opens, with a note on the one it skipped.
+    let o = ci(
+        dir.path(),
+        &["--platform", "linux/amd64", archive.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "the index also names linux/arm64, whose images the archive does not hold; skipped"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
 fn history_longer_than_the_layers_is_paired_and_noted() {
     let mut save = DockerSave::new(good_layers());
     save.history.push(Step::layer("/bin/sh -c phantom"));

@@ -51,6 +51,8 @@ fn every_version_of_a_file_reads_back_from_every_source() {
         "tiny/oci-archive-zstd.tar",
         "tiny/oci-dir",
         "tiny/docker25.tar",
+        "tiny/containerd-store.tar",
+        "tiny/dir",
     ] {
         assert_eq!(read(source, "/etc/hostname"), expected, "{source}");
     }

@@ -64,6 +64,8 @@ fn every_layout_and_compression_gives_the_same_figures() {
         "tiny/oci-archive-plain.tar",
         "tiny/oci-dir",
         "tiny/multi-platform.oci.tar",
+        "tiny/containerd-store.tar",
+        "tiny/dir",
     ] {
         let (ours, code) = run(archive);
         assert_eq!(code, Some(1), "{archive}");
@@ -90,6 +92,7 @@ fn transport_prefixes_open_the_same_image() {
         ),
         format!("oci:{}", testdata("tiny/oci-dir").display()),
         format!("oci:{}:latest", testdata("tiny/oci-dir").display()),
+        format!("dir:{}", testdata("tiny/dir").display()),
     ] {
         let o = ci(dir.path(), &[&arg]);
         assert_eq!(figures(&stdout(&o)), expected, "{arg}");

@@ -38,6 +38,10 @@ pub enum ReadError {
     BadLink { name: String },
     #[error("entry `{name}` is an OCI artifact ({media_type}), not a container image")]
     Artifact { name: String, media_type: String },
+    #[error(
+        "entry `{name}` has media type {media_type}, which layerscope does not read (OCI and Docker schema 2 image manifests and indexes are)"
+    )]
+    UnknownMediaType { name: String, media_type: String },
     #[error("no image for platform {wanted}; the archive has: {available}")]
     NoSuchPlatform { wanted: String, available: String },
     #[error("no image named `{wanted}`; the archive has: {available}")]
@@ -74,6 +78,27 @@ pub enum ReadError {
         name: String,
         #[source]
         source: LayerError,
+    },
+    /// A registry or engine failed; its message names the reference and the host or engine.
+    #[error("`{name}`: {source}")]
+    Source {
+        name: String,
+        #[source]
+        source: crate::SourceError,
+    },
+    /// The stream an engine writes failed before it ended, or could not be opened again.
+    #[error("{source}")]
+    Stream {
+        #[source]
+        source: crate::SourceError,
+    },
+    #[error(
+        "the index names platform {platform} but the archive does not hold its image (`{manifest}`); it has: {available}"
+    )]
+    PlatformAbsent {
+        platform: String,
+        manifest: String,
+        available: String,
     },
     #[error("path {}: {source}", path.display())]
     Path {

@@ -11,6 +11,8 @@ mod cancel;
 mod config;
 mod digest;
 mod error;
+mod index;
+mod input;
 mod layer;
 mod manifest;
 mod platform;
@@ -28,8 +30,10 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 pub use config::{HistoryEntry, ImageConfig};
+pub use digest::Algorithm;
 pub use digest::Digest;
 pub use error::{LayerError, ReadError};
+pub use input::{Blobs, Input, Opener, Origin, Remote, SourceError, Stream};
 pub use layer::{BombLimits, Compression};
 pub use manifest::{Format, LayerBlob};
 pub use oci_spec::image::ImageConfiguration;
@@ -38,7 +42,10 @@ pub use platform::Platform;
 use cancel::Cancellable;
 use layer::{LayerDigests, read_layer};
 use manifest::{Resolved, Want, resolve};
-use store::{Store, TarIndex};
+use store::{RemoteBlobs, Store, TarIndex};
+
+/// Layer blobs fetched from a registry at once, as skopeo does by default.
+const REMOTE_FETCHES: usize = 6;
 
 /// The function each layer's uncompressed tar is streamed through.
 pub type LayerFn<'f, T> =
@@ -106,8 +113,32 @@ pub struct Image {
     pub layers: Vec<LayerInfo>,
     /// Things the user should know (several images, extra history), one sentence each.
     pub notes: Vec<String>,
-    path: PathBuf,
+    /// Who holds the image.
+    pub origin: Origin,
+    /// The digest of the image manifest read, where there is one (a registry, an OCI layout).
+    pub manifest_digest: Option<String>,
+    again: Again,
     store: Store,
+}
+
+/// How a layer is read again for a file view when the store cannot seek to it.
+enum Again {
+    /// A compressed archive on disk, streamed again from its start.
+    Path(PathBuf),
+    /// An engine's stream, asked for again.
+    Stream(Arc<Opener>),
+    /// The store reads each blob by itself.
+    Store,
+}
+
+impl std::fmt::Debug for Again {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Again::Path(p) => write!(f, "Path({})", p.display()),
+            Again::Stream(_) => f.write_str("Stream"),
+            Again::Store => f.write_str("Store"),
+        }
+    }
 }
 
 /// An image and what the caller's function made of each layer.
@@ -117,6 +148,50 @@ pub struct Loaded<T> {
     pub layers: Vec<T>,
 }
 
+/// Reads the image wherever it is and streams each layer through `f`.
+pub fn load_input<T: Send + Clone>(
+    input: &Input,
+    options: &Options,
+    f: &LayerFn<'_, T>,
+) -> Result<Loaded<T>, ReadError> {
+    match input {
+        Input::Path(path) => load(path, options, f),
+        Input::Stream(stream) => {
+            let never = AtomicBool::new(false);
+            let raw = (stream.open)(&never).map_err(|source| ReadError::Stream { source })?;
+            let mut loaded =
+                stream::load_stream(raw, options, f, Again::Stream(Arc::clone(&stream.open)))?;
+            loaded.image.origin = stream.origin;
+            Ok(loaded)
+        }
+        Input::Remote(remote) => {
+            let store = Store::Remote(RemoteBlobs(Arc::clone(&remote.blobs)));
+            let want = want(options, false);
+            let resolved = index::resolve_document(
+                &store,
+                &want,
+                &remote.reference,
+                &remote.manifest,
+                Some((&remote.digest, &remote.reference)),
+            )?;
+            let resolved = manifest::checked(resolved, &want)?;
+            // Blobs come over the network: more fetches at once than cores keep the link busy.
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(rayon::current_num_threads().max(REMOTE_FETCHES))
+                .build()
+                .map_err(|e| ReadError::Stream {
+                    source: Box::new(e),
+                })?;
+            let mut loaded =
+                pool.install(|| read_stored(store, resolved, options, f, Again::Store))?;
+            loaded.image.format = Format::Registry;
+            loaded.image.origin = Origin::Registry;
+            loaded.image.tags = vec![remote.reference.clone()];
+            Ok(loaded)
+        }
+    }
+}
+
 /// Opens the image at `path` and streams each layer through `f`.
 pub fn load<T: Send + Clone>(
     path: &Path,
@@ -124,8 +199,12 @@ pub fn load<T: Send + Clone>(
     f: &LayerFn<'_, T>,
 ) -> Result<Loaded<T>, ReadError> {
     if path.is_dir() {
-        let store = Store::Dir(path.to_owned());
-        return load_stored(path, store, true, options, f);
+        let store = if is_containers_dir(path) {
+            Store::ContainersDir(path.to_owned())
+        } else {
+            Store::Dir(path.to_owned())
+        };
+        return load_stored(store, true, options, f);
     }
     let mut file = File::open(path).map_err(|source| ReadError::Open { source })?;
     let mut head = [0u8; 4];
@@ -133,7 +212,7 @@ pub fn load<T: Send + Clone>(
     match &head[..n] {
         [0x1f, 0x8b, ..] | [0x28, 0xb5, 0x2f, 0xfd] => {
             let file = File::open(path).map_err(|source| ReadError::Open { source })?;
-            stream::load_stream(path, file, options, f)
+            stream::load_stream(Box::new(file), options, f, Again::Path(path.to_owned()))
         }
         [] => Err(ReadError::NotAnImage {
             reason: "the file is empty".into(),
@@ -148,9 +227,14 @@ pub fn load<T: Send + Clone>(
                 },
                 other => other,
             })?;
-            load_stored(path, Store::Tar(index), false, options, f)
+            load_stored(Store::Tar(index), false, options, f)
         }
     }
+}
+
+/// A containers `dir:` directory says so in its `version` file.
+fn is_containers_dir(path: &Path) -> bool {
+    std::fs::read(path.join("version")).is_ok_and(|v| v.starts_with(b"Directory Transport Version"))
 }
 
 fn read_up_to(r: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> {
@@ -178,13 +262,24 @@ fn want(options: &Options, is_dir: bool) -> Want<'_> {
 type LayerRead<T> = Result<(T, LayerDigests), ReadError>;
 
 fn load_stored<T: Send + Clone>(
-    path: &Path,
     store: Store,
     is_dir: bool,
     options: &Options,
     f: &LayerFn<'_, T>,
 ) -> Result<Loaded<T>, ReadError> {
     let resolved = resolve(&store, &want(options, is_dir))?;
+    read_stored(store, resolved, options, f, Again::Store)
+}
+
+/// Reads the layers the resolution names from a store that opens each blob by itself, in
+/// parallel.
+fn read_stored<T: Send + Clone>(
+    store: Store,
+    resolved: Resolved,
+    options: &Options,
+    f: &LayerFn<'_, T>,
+    again: Again,
+) -> Result<Loaded<T>, ReadError> {
     // A blob named twice (the same layer at two places) is read once.
     let mut unique: Vec<(usize, String)> = Vec::new();
     for (i, l) in resolved.layers.iter().enumerate() {
@@ -201,13 +296,16 @@ fn load_stored<T: Send + Clone>(
     }
     // Largest first, one layer per task: the longest layer starts at once instead of queueing
     // behind smaller ones, so the cores finish together.
+    // A registry's sizes are the manifest's; a file's are what the store holds.
+    let size =
+        |(i, name): &(usize, String)| store.size_of(name).or(resolved.layers[*i].compressed_size);
     if let Some(p) = &options.progress {
-        let total = unique.iter().filter_map(|(_, n)| store.size_of(n)).sum();
+        let total = unique.iter().filter_map(size).sum();
         p.bytes_total.store(total, Ordering::Relaxed);
         p.layers_total.store(unique.len(), Ordering::Relaxed);
     }
     let mut order: Vec<usize> = (0..unique.len()).collect();
-    order.sort_by_key(|&k| std::cmp::Reverse(store.size_of(&unique[k].1).unwrap_or(0)));
+    order.sort_by_key(|&k| std::cmp::Reverse(size(&unique[k]).unwrap_or(0)));
     let read_one = |i: usize, name: &str| -> LayerRead<T> {
         let blob = &resolved.layers[i];
         let (raw, _) = store.open(name)?;
@@ -240,7 +338,7 @@ fn load_stored<T: Send + Clone>(
     }
     let (layers, compressions) = in_manifest_order(&resolved, &store, options, by_name)?;
     Ok(Loaded {
-        image: image(path, store, resolved, &compressions, None),
+        image: image(again, store, resolved, &compressions, None),
         layers,
     })
 }
@@ -326,7 +424,7 @@ pub(crate) fn verify(
 }
 
 pub(crate) fn image(
-    path: &Path,
+    again: Again,
     store: Store,
     resolved: Resolved,
     compressions: &[Compression],
@@ -354,7 +452,9 @@ pub(crate) fn image(
         tags: resolved.tags,
         layers,
         notes,
-        path: path.to_owned(),
+        origin: Origin::File,
+        manifest_digest: resolved.manifest_digest,
+        again,
         store,
     }
 }
@@ -392,7 +492,7 @@ impl Image {
         };
         match &self.store {
             Store::Memory { .. } => {
-                stream::read_blob_again(&self.path, &info.blob.name, &self.store, &grab, cancel)
+                stream::read_blob_again(&self.again, &info.blob.name, &self.store, &grab, cancel)
                     .map_err(|e| match e {
                         stream::Again::Read(e) => e,
                         stream::Again::Layer(e) => layer_error(e),

@@ -1,13 +1,15 @@
-//! Finding the image in an archive: `manifest.json` (both `docker save` layouts) or an OCI
-//! `index.json`, down to one config and its ordered layer blobs.
+//! Finding the image in an archive: `manifest.json` (both `docker save` layouts), or an OCI
+//! `index.json` or registry manifest (see [`crate::index`]), down to one config and its ordered
+//! layer blobs.
 
 use serde::Deserialize;
 
 use crate::config::ImageConfig;
 use crate::digest::{Digest, Hasher};
 use crate::error::ReadError;
+use crate::index;
 use crate::platform::Platform;
-use crate::store::{Store, clean};
+use crate::store::{Store, clean, digest_of};
 
 /// The archive layouts layerscope reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,6 +22,10 @@ pub enum Format {
     OciArchive,
     /// An OCI image layout directory.
     OciDir,
+    /// A containers `dir:` directory (skopeo, `podman save --format docker-dir`).
+    ContainersDir,
+    /// A registry, read by digest.
+    Registry,
 }
 
 impl Format {
@@ -29,6 +35,8 @@ impl Format {
             Format::DockerArchive | Format::DockerOciArchive => "docker-archive",
             Format::OciArchive => "oci-archive",
             Format::OciDir => "oci",
+            Format::ContainersDir => "dir",
+            Format::Registry => "registry",
         }
     }
 }
@@ -53,6 +61,8 @@ pub(crate) struct Resolved {
     pub tags: Vec<String>,
     pub layers: Vec<LayerBlob>,
     pub notes: Vec<String>,
+    /// The digest of the image manifest, where the layout has one.
+    pub manifest_digest: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -64,44 +74,6 @@ struct DockerManifest {
     layers: Vec<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Descriptor {
-    #[serde(default)]
-    media_type: Option<String>,
-    digest: String,
-    #[serde(default)]
-    size: Option<u64>,
-    #[serde(default)]
-    platform: Option<DescriptorPlatform>,
-    #[serde(default)]
-    annotations: Option<std::collections::HashMap<String, String>>,
-}
-
-#[derive(Deserialize)]
-struct DescriptorPlatform {
-    os: String,
-    architecture: String,
-    #[serde(default)]
-    variant: Option<String>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Index {
-    #[serde(default)]
-    manifests: Vec<Descriptor>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Manifest {
-    #[serde(default)]
-    media_type: Option<String>,
-    config: Descriptor,
-    layers: Vec<Descriptor>,
-}
-
 /// What the resolution was asked for.
 pub(crate) struct Want<'a> {
     pub image: Option<&'a str>,
@@ -111,18 +83,84 @@ pub(crate) struct Want<'a> {
 }
 
 pub(crate) fn resolve(store: &Store, want: &Want) -> Result<Resolved, ReadError> {
-    if let Some(bytes) = store.read_small("manifest.json", want.max_json)? {
-        return resolve_docker(store, want, &bytes);
+    checked(resolve_any(store, want)?, want)
+}
+
+/// The resolution, unless its image is of another platform than the one asked for.
+pub(crate) fn checked(resolved: Resolved, want: &Want) -> Result<Resolved, ReadError> {
+    // An archive of one image says nothing of platforms but its config: an image of another
+    // platform than the one asked for is not shown in its place.
+    if let Some(wanted) = want.platform {
+        let c = &resolved.config.parsed;
+        let (os, arch) = (c.os().to_string(), c.architecture().to_string());
+        if !wanted.matches(&os, &arch, c.variant().as_deref()) {
+            let mut found = format!("{os}/{arch}");
+            if let Some(v) = c.variant() {
+                found.push('/');
+                found.push_str(v);
+            }
+            return Err(ReadError::NoSuchPlatform {
+                wanted: wanted.to_string(),
+                available: found,
+            });
+        }
     }
-    if let Some(bytes) = store.read_small("index.json", want.max_json)? {
-        return resolve_oci(store, want, &bytes);
+    Ok(resolved)
+}
+
+fn resolve_any(store: &Store, want: &Want) -> Result<Resolved, ReadError> {
+    let index = store.read_small("index.json", want.max_json)?;
+    if let Some(bytes) = store.read_small("manifest.json", want.max_json)? {
+        // A containers `dir:` directory keeps a registry manifest (an object) there; `docker
+        // save` a list of images.
+        if bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+            return index::resolve_document(store, want, "manifest.json", &bytes, None)
+                .map(|r| with_format(r, Format::ContainersDir));
+        }
+        // Docker 25+ and the containerd image store write an index beside it: a platform is
+        // chosen from the index, never quietly from the one image manifest.json names.
+        if want.platform.is_some()
+            && let Some(index) = &index
+        {
+            let mut resolved = index::resolve_oci(store, want, index)?;
+            resolved.format = Format::DockerOciArchive;
+            resolved.tags = docker_tags(&bytes, &resolved.config_name);
+            return Ok(resolved);
+        }
+        let mut resolved = resolve_docker(store, want, &bytes)?;
+        if let Some(index) = &index {
+            resolved
+                .notes
+                .extend(index::absent_note(store, want, index));
+        }
+        return Ok(resolved);
+    }
+    if let Some(bytes) = index {
+        return index::resolve_oci(store, want, &bytes);
     }
     Err(ReadError::NotAnImage {
         reason: "no manifest.json or index.json: not a docker save archive or OCI layout".into(),
     })
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(
+fn with_format(mut resolved: Resolved, format: Format) -> Resolved {
+    resolved.format = format;
+    resolved
+}
+
+/// The tags `manifest.json` gives the image whose config is `config_name`.
+fn docker_tags(manifest: &[u8], config_name: &str) -> Vec<String> {
+    let Ok(manifests) = serde_json::from_slice::<Vec<DockerManifest>>(manifest) else {
+        return Vec::new();
+    };
+    manifests
+        .into_iter()
+        .find(|m| clean(&m.config) == config_name)
+        .and_then(|m| m.repo_tags)
+        .unwrap_or_default()
+}
+
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     name: &str,
     what: &'static str,
     bytes: &[u8],
@@ -134,7 +172,7 @@ fn parse_json<T: serde::de::DeserializeOwned>(
     })
 }
 
-fn read_required(
+pub(crate) fn read_required(
     store: &Store,
     name: &str,
     wanted_by: &str,
@@ -148,7 +186,7 @@ fn read_required(
         })
 }
 
-fn parse_digest(name: &str, digest: &str) -> Result<Digest, ReadError> {
+pub(crate) fn parse_digest(name: &str, digest: &str) -> Result<Digest, ReadError> {
     Digest::parse(digest).map_err(|reason| ReadError::BadDigest {
         name: name.to_owned(),
         digest: digest.to_owned(),
@@ -157,7 +195,7 @@ fn parse_digest(name: &str, digest: &str) -> Result<Digest, ReadError> {
 }
 
 /// A metadata blob named by digest must hash to it.
-fn verify_small(name: &str, digest: &Digest, bytes: &[u8]) -> Result<(), ReadError> {
+pub(crate) fn verify_small(name: &str, digest: &Digest, bytes: &[u8]) -> Result<(), ReadError> {
     let mut h = Hasher::new(digest.algorithm);
     h.update(bytes);
     let actual = h.finish();
@@ -169,19 +207,6 @@ fn verify_small(name: &str, digest: &Digest, bytes: &[u8]) -> Result<(), ReadErr
             digest: digest.to_string(),
             reason: "the content does not hash to this digest",
         })
-    }
-}
-
-/// The digest a blob name spells (`blobs/sha256/<hex>`), if it spells one.
-fn digest_in_name(name: &str) -> Option<Digest> {
-    let mut parts = clean(name)
-        .rsplitn(3, '/')
-        .map(str::to_owned)
-        .collect::<Vec<_>>();
-    parts.reverse();
-    match parts.as_slice() {
-        [blobs, alg, hex] if blobs == "blobs" => Digest::parse(&format!("{alg}:{hex}")).ok(),
-        _ => None,
     }
 }
 
@@ -236,7 +261,7 @@ fn resolve_docker(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, 
     }
     let m = &manifests[chosen];
     let config_bytes = read_required(store, &m.config, "manifest.json's Config", want.max_json)?;
-    if let Some(d) = digest_in_name(&m.config) {
+    if let Some(d) = digest_of(&clean(&m.config)) {
         verify_small(&m.config, &d, &config_bytes)?;
     }
     let config = ImageConfig::parse(&m.config, &config_bytes)?;
@@ -246,7 +271,7 @@ fn resolve_docker(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, 
         &config,
         m.layers
             .iter()
-            .map(|l| (clean(l), digest_in_name(l), None, None)),
+            .map(|l| (clean(l), digest_of(&clean(l)), None, None)),
     )?;
     Ok(Resolved {
         format: if oci_layout {
@@ -259,12 +284,13 @@ fn resolve_docker(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, 
         tags: m.repo_tags.clone().unwrap_or_default(),
         layers,
         notes,
+        manifest_digest: None,
     })
 }
 
-type LayerParts = (String, Option<Digest>, Option<String>, Option<u64>);
+pub(crate) type LayerParts = (String, Option<Digest>, Option<String>, Option<u64>);
 
-fn pair_layers(
+pub(crate) fn pair_layers(
     config_name: &str,
     config: &ImageConfig,
     layers: impl ExactSizeIterator<Item = LayerParts>,
@@ -290,179 +316,4 @@ fn pair_layers(
             },
         )
         .collect()
-}
-
-const INDEX_TYPES: [&str; 2] = [
-    "application/vnd.oci.image.index.v1+json",
-    "application/vnd.docker.distribution.manifest.list.v2+json",
-];
-const CONFIG_TYPES: [&str; 2] = [
-    "application/vnd.oci.image.config.v1+json",
-    "application/vnd.docker.container.image.v1+json",
-];
-
-struct Candidate {
-    digest: Digest,
-    platform: Option<(String, String, Option<String>)>,
-    ref_name: Option<String>,
-}
-
-fn collect_manifests(
-    store: &Store,
-    name: &str,
-    index: &Index,
-    depth: u32,
-    want: &Want,
-    out: &mut Vec<Candidate>,
-) -> Result<(), ReadError> {
-    for d in &index.manifests {
-        let digest = parse_digest(name, &d.digest)?;
-        if d.media_type
-            .as_deref()
-            .is_some_and(|t| INDEX_TYPES.contains(&t))
-        {
-            if depth >= 4 {
-                return Err(ReadError::NotAnImage {
-                    reason: format!("`{name}`: image indexes nested more than four deep"),
-                });
-            }
-            let child_name = digest.blob_path();
-            let bytes = read_required(store, &child_name, name, want.max_json)?;
-            verify_small(&child_name, &digest, &bytes)?;
-            let child: Index = parse_json(&child_name, "an image index", &bytes)?;
-            collect_manifests(store, &child_name, &child, depth + 1, want, out)?;
-            continue;
-        }
-        let platform = d
-            .platform
-            .as_ref()
-            .map(|p| (p.os.clone(), p.architecture.clone(), p.variant.clone()));
-        // Attestation manifests ride along in indexes with an unknown platform.
-        if platform.as_ref().is_some_and(|(os, _, _)| os == "unknown") {
-            continue;
-        }
-        let ref_name = d
-            .annotations
-            .as_ref()
-            .and_then(|a| {
-                a.get("org.opencontainers.image.ref.name")
-                    .or_else(|| a.get("io.containerd.image.name"))
-            })
-            .cloned();
-        out.push(Candidate {
-            digest,
-            platform,
-            ref_name,
-        });
-    }
-    Ok(())
-}
-
-fn platform_name(p: &(String, String, Option<String>)) -> String {
-    match &p.2 {
-        Some(v) => format!("{}/{}/{v}", p.0, p.1),
-        None => format!("{}/{}", p.0, p.1),
-    }
-}
-
-fn resolve_oci(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, ReadError> {
-    let index: Index = parse_json("index.json", "an OCI image index", bytes)?;
-    let mut candidates = Vec::new();
-    collect_manifests(store, "index.json", &index, 0, want, &mut candidates)?;
-    if let Some(wanted) = want.image {
-        let names: Vec<String> = candidates
-            .iter()
-            .filter_map(|c| c.ref_name.clone())
-            .collect();
-        candidates.retain(|c| {
-            c.ref_name
-                .as_deref()
-                .is_some_and(|r| r == wanted || r.ends_with(&format!(":{wanted}")))
-        });
-        if candidates.is_empty() {
-            return Err(ReadError::NoSuchImage {
-                wanted: wanted.to_owned(),
-                available: if names.is_empty() {
-                    "no named images".into()
-                } else {
-                    names.join(", ")
-                },
-            });
-        }
-    }
-    let mut notes = Vec::new();
-    let with_platform = candidates.iter().filter(|c| c.platform.is_some()).count();
-    if candidates.len() > 1 && with_platform > 0 {
-        let host = Platform::host();
-        let wanted = want.platform.unwrap_or(&host);
-        let available: Vec<String> = candidates
-            .iter()
-            .filter_map(|c| c.platform.as_ref().map(platform_name))
-            .collect();
-        candidates.retain(|c| {
-            c.platform
-                .as_ref()
-                .is_some_and(|(os, arch, var)| wanted.matches(os, arch, var.as_deref()))
-        });
-        if candidates.is_empty() {
-            return Err(ReadError::NoSuchPlatform {
-                wanted: wanted.to_string(),
-                available: available.join(", "),
-            });
-        }
-        notes.push(format!(
-            "the index holds {} platforms ({}); showing {wanted}; choose another with --platform",
-            available.len(),
-            available.join(", ")
-        ));
-    } else if candidates.len() > 1 {
-        notes.push(format!(
-            "the index holds {} images; showing the first; choose another with --image",
-            candidates.len()
-        ));
-    }
-    let Some(chosen) = candidates.into_iter().next() else {
-        return Err(ReadError::NotAnImage {
-            reason: "index.json lists no image manifest".into(),
-        });
-    };
-    let manifest_name = chosen.digest.blob_path();
-    let bytes = read_required(store, &manifest_name, "index.json", want.max_json)?;
-    verify_small(&manifest_name, &chosen.digest, &bytes)?;
-    let manifest: Manifest = parse_json(&manifest_name, "an image manifest", &bytes)?;
-    if let Some(t) = manifest.config.media_type.as_deref()
-        && !CONFIG_TYPES.contains(&t)
-    {
-        return Err(ReadError::Artifact {
-            name: manifest_name,
-            media_type: t.to_owned(),
-        });
-    }
-    let _ = manifest.media_type;
-    let config_digest = parse_digest(&manifest_name, &manifest.config.digest)?;
-    let config_name = config_digest.blob_path();
-    let config_bytes = read_required(store, &config_name, &manifest_name, want.max_json)?;
-    verify_small(&config_name, &config_digest, &config_bytes)?;
-    let config = ImageConfig::parse(&config_name, &config_bytes)?;
-    let parts = manifest
-        .layers
-        .iter()
-        .map(|l| {
-            let d = parse_digest(&manifest_name, &l.digest)?;
-            Ok((d.blob_path(), Some(d), l.media_type.clone(), l.size))
-        })
-        .collect::<Result<Vec<_>, ReadError>>()?;
-    let layers = pair_layers(&config_name, &config, parts.into_iter())?;
-    Ok(Resolved {
-        format: if want.archive_is_dir {
-            Format::OciDir
-        } else {
-            Format::OciArchive
-        },
-        config_name,
-        config,
-        tags: chosen.ref_name.into_iter().collect(),
-        layers,
-        notes,
-    })
 }

@@ -12,7 +12,7 @@ pub struct Reference {
     pub transport: Option<&'static str>,
 }
 
-const TRANSPORTS: [&str; 4] = ["docker-archive", "oci-archive", "oci", "docker-tar"];
+const TRANSPORTS: [&str; 5] = ["docker-archive", "oci-archive", "oci", "docker-tar", "dir"];
 
 /// Parses `PATH`, `TRANSPORT:PATH[:REF]` (skopeo) or `TRANSPORT://PATH` (dive).
 pub fn parse(input: &str) -> Reference {

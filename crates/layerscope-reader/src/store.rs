@@ -6,9 +6,13 @@ use std::fs::File;
 use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
+use std::sync::Arc;
+
 use layerscope_tar::{EntryType, Limits, TarReader};
 
+use crate::digest::Digest;
 use crate::error::ReadError;
+use crate::input::Blobs;
 
 pub use layerscope_tar::clean_name as clean;
 
@@ -83,12 +87,53 @@ pub(crate) fn link_target(name: &str, target: &str) -> String {
 #[derive(Debug)]
 pub(crate) enum Store {
     Dir(PathBuf),
+    /// A containers `dir:` directory (skopeo, `podman save --format docker-dir`): the manifest
+    /// as `manifest.json`, every blob named by its hex digest, the manifests of an index's
+    /// images as `<hex>.manifest.json`. Blob names (`blobs/sha256/<hex>`) are mapped onto it.
+    ContainersDir(PathBuf),
     Tar(TarIndex),
     /// From a streaming pass: metadata files by name, links, and the names of layer blobs seen.
     Memory {
         files: HashMap<String, Vec<u8>>,
         links: HashMap<String, String>,
     },
+    /// A registry: manifests and blobs fetched by digest.
+    Remote(RemoteBlobs),
+}
+
+/// The registry behind a [`Store::Remote`].
+pub(crate) struct RemoteBlobs(pub Arc<dyn Blobs>);
+
+impl std::fmt::Debug for RemoteBlobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RemoteBlobs")
+    }
+}
+
+/// The digest a blob name spells (`blobs/sha256/<hex>`), if it spells one.
+pub(crate) fn digest_of(name: &str) -> Option<Digest> {
+    let rest = name.strip_prefix("blobs/")?;
+    let (alg, hex) = rest.split_once('/')?;
+    Digest::parse(&format!("{alg}:{hex}")).ok()
+}
+
+/// Where a blob name lies in a containers `dir:` directory; a manifest of an index's image is
+/// stored as `<hex>.manifest.json`.
+fn in_containers_dir(root: &Path, name: &str, manifest: bool) -> PathBuf {
+    match digest_of(name) {
+        Some(d) if manifest && root.join(format!("{}.manifest.json", d.hex)).is_file() => {
+            root.join(format!("{}.manifest.json", d.hex))
+        }
+        Some(d) => root.join(&d.hex),
+        None => root.join(name),
+    }
+}
+
+fn source_error(name: &str, source: crate::SourceError) -> ReadError {
+    ReadError::Source {
+        name: name.to_owned(),
+        source,
+    }
 }
 
 impl Store {
@@ -102,7 +147,7 @@ impl Store {
                     _ => None,
                 },
                 Store::Memory { links, .. } => links.get(&name).cloned(),
-                Store::Dir(_) => None,
+                Store::Dir(_) | Store::ContainersDir(_) | Store::Remote(_) => None,
             };
             match next {
                 Some(target) => name = target,
@@ -121,7 +166,11 @@ impl Store {
                 Some(&Node::File { size, .. }) => Some(size),
                 _ => None,
             },
+            Store::ContainersDir(root) => std::fs::metadata(in_containers_dir(root, &name, false))
+                .ok()
+                .map(|m| m.len()),
             Store::Memory { files, .. } => files.get(&name).map(|f| f.len() as u64),
+            Store::Remote(_) => None,
         }
     }
 
@@ -132,7 +181,31 @@ impl Store {
         match self {
             Store::Dir(root) => root.join(&name).is_file(),
             Store::Tar(index) => matches!(index.entries.get(&name), Some(Node::File { .. })),
+            Store::ContainersDir(root) => in_containers_dir(root, &name, false).is_file(),
             Store::Memory { files, .. } => files.contains_key(&name),
+            // Asking costs a request; a blob that is not there fails when it is fetched.
+            Store::Remote(_) => digest_of(&name).is_some(),
+        }
+    }
+
+    /// Reads a whole manifest or index: the same as [`Store::read_small`] but where manifests
+    /// are kept apart from blobs (a registry, a `dir:` directory).
+    pub fn read_manifest(&self, name: &str, limit: u64) -> Result<Option<Vec<u8>>, ReadError> {
+        match self {
+            Store::Remote(blobs) => {
+                let Some(digest) = digest_of(name) else {
+                    return Ok(None);
+                };
+                blobs
+                    .0
+                    .manifest(&digest, limit)
+                    .map(Some)
+                    .map_err(|e| source_error(name, e))
+            }
+            Store::ContainersDir(root) => {
+                read_file(&in_containers_dir(root, name, true), name, limit)
+            }
+            _ => self.read_small(name, limit),
         }
     }
 
@@ -150,22 +223,19 @@ impl Store {
         };
         match self {
             Store::Memory { files, .. } => Ok(files.get(&name).cloned()),
-            Store::Dir(root) => {
-                let path = root.join(&name);
-                let Ok(meta) = std::fs::metadata(&path) else {
+            Store::Remote(blobs) => {
+                let Some(digest) = digest_of(&name) else {
                     return Ok(None);
                 };
-                if !meta.is_file() {
-                    return Ok(None);
-                }
-                if meta.len() > limit {
-                    return Err(too_large(meta.len()));
-                }
-                let mut data = Vec::new();
-                File::open(&path)
-                    .and_then(|f| f.take(limit + 1).read_to_end(&mut data))
-                    .map_err(io)?;
-                Ok(Some(data))
+                blobs
+                    .0
+                    .blob_small(&digest, limit)
+                    .map(Some)
+                    .map_err(|e| source_error(&name, e))
+            }
+            Store::Dir(root) => read_file(&root.join(&name), &name, limit),
+            Store::ContainersDir(root) => {
+                read_file(&in_containers_dir(root, &name, false), &name, limit)
             }
             Store::Tar(index) => {
                 let Some(&Node::File { offset, size }) = index.entries.get(&name) else {
@@ -206,12 +276,51 @@ impl Store {
                     wanted_by: "a layer".into(),
                 }),
             },
+            Store::ContainersDir(root) => {
+                let file = File::open(in_containers_dir(root, &name, false)).map_err(io)?;
+                let len = file.metadata().ok().map(|m| m.len());
+                Ok((Box::new(file), len))
+            }
+            Store::Remote(blobs) => {
+                let digest = digest_of(&name).ok_or_else(|| ReadError::MissingEntry {
+                    name: name.clone(),
+                    wanted_by: "a layer".into(),
+                })?;
+                let blob = blobs.0.blob(&digest).map_err(|e| source_error(&name, e))?;
+                Ok((blob, None))
+            }
             Store::Memory { .. } => Err(ReadError::MissingEntry {
                 name,
                 wanted_by: "a layer read again after a streaming pass".into(),
             }),
         }
     }
+}
+
+/// A whole metadata file from disk, refusing anything over `limit` bytes; `None` when there is
+/// no such file.
+fn read_file(path: &Path, name: &str, limit: u64) -> Result<Option<Vec<u8>>, ReadError> {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return Ok(None);
+    };
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    if meta.len() > limit {
+        return Err(ReadError::JsonTooLarge {
+            name: name.to_owned(),
+            size: meta.len(),
+            limit,
+        });
+    }
+    let mut data = Vec::new();
+    File::open(path)
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut data))
+        .map_err(|source| ReadError::EntryIo {
+            name: name.to_owned(),
+            source,
+        })?;
+    Ok(Some(data))
 }
 
 fn open_section(path: &Path, offset: u64, size: u64) -> std::io::Result<Box<dyn Read + Send>> {

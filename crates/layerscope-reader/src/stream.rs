@@ -1,7 +1,8 @@
-//! A compressed archive (`docker save | gzip`) cannot be indexed without decompressing it, so it
-//! is read in one pass: metadata files are kept, every layer-looking blob goes through the
-//! caller's function as it streams past, and the manifest, which comes last in `docker save`
-//! output, then says which results are the image's layers and in what order.
+//! A compressed archive (`docker save | gzip`) cannot be indexed without decompressing it, and
+//! an engine's `docker save` arrives as a stream, so both are read in one pass: metadata files
+//! are kept, every layer-looking blob goes through the caller's function as it streams past,
+//! and the manifest, which comes last in `docker save` output, then says which results are the
+//! image's layers and in what order.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -17,29 +18,35 @@ use crate::error::{LayerError, ReadError};
 use crate::layer::{BombLimits, Compression, LayerDigests, read_layer};
 use crate::manifest::resolve;
 use crate::store::{Store, clean, link_target};
-use crate::{LayerFn, Loaded, Options, in_manifest_order, want};
+use crate::{Again as Reread, LayerFn, Loaded, Options, in_manifest_order, want};
 
+/// The archive's tar, decompressed if the stream is compressed.
 fn decoder<'r>(
-    path: &Path,
-    file: impl Read + Send + 'r,
-) -> Result<(Box<dyn Read + Send + 'r>, Compression), ReadError> {
-    let mut buffered = BufReader::new(file);
-    let head = buffered
-        .fill_buf()
-        .map_err(|source| ReadError::Open { source })?;
+    raw: impl Read + Send + 'r,
+) -> Result<(Box<dyn Read + Send + 'r>, Option<Compression>), ReadError> {
+    let mut buffered = BufReader::with_capacity(256 * 1024, raw);
+    let head = buffered.fill_buf().map_err(open_error)?;
     if head.starts_with(&[0x1f, 0x8b]) {
         Ok((
             Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
-            Compression::Gzip,
+            Some(Compression::Gzip),
         ))
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        let d = zstd::stream::read::Decoder::with_buffer(buffered).map_err(open_error)?;
+        Ok((Box::new(d), Some(Compression::Zstd)))
     } else {
-        let d = zstd::stream::read::Decoder::with_buffer(buffered).map_err(|source| {
-            ReadError::Path {
-                path: path.to_owned(),
-                source,
-            }
-        })?;
-        Ok((Box::new(d), Compression::Zstd))
+        Ok((Box::new(buffered), None))
+    }
+}
+
+/// A stream that failed while it was read: a source's own error (an engine that went away)
+/// comes out whole, anything else as the read error it is.
+fn open_error(source: std::io::Error) -> ReadError {
+    match source.into_inner() {
+        Some(inner) => ReadError::Stream { source: inner },
+        None => ReadError::Open {
+            source: std::io::Error::other("the stream ended early"),
+        },
     }
 }
 
@@ -54,12 +61,12 @@ fn is_metadata_name(name: &str) -> bool {
 type Processed<T> = Result<(T, LayerDigests), LayerError>;
 
 pub(crate) fn load_stream<T: Send + Clone>(
-    path: &Path,
-    file: File,
+    raw: Box<dyn Read + Send>,
     options: &Options,
     f: &LayerFn<'_, T>,
+    again: Reread,
 ) -> Result<Loaded<T>, ReadError> {
-    let (reader, compression) = decoder(path, file)?;
+    let (reader, compression) = decoder(raw)?;
     let mut tar = TarReader::new(
         BufReader::with_capacity(256 * 1024, reader),
         Limits::default(),
@@ -134,7 +141,7 @@ pub(crate) fn load_stream<T: Send + Clone>(
     let resolved = resolve(&store, &want(options, false))?;
     let (layers, compressions) = in_manifest_order(&resolved, &store, options, processed)?;
     Ok(Loaded {
-        image: crate::image(path, store, resolved, &compressions, Some(compression)),
+        image: crate::image(again, store, resolved, &compressions, compression),
         layers,
     })
 }
@@ -146,16 +153,29 @@ pub(crate) enum Again {
 
 /// Streams the archive again up to one blob and reads from it: the price of not keeping layers.
 pub(crate) fn read_blob_again<T>(
-    path: &Path,
+    again: &Reread,
     blob: &str,
     store: &Store,
     f: &LayerFn<'_, T>,
     cancel: &AtomicBool,
 ) -> Result<T, Again> {
     let wanted = store.resolve(blob).map_err(Again::Read)?;
-    let file = File::open(path).map_err(|source| Again::Read(ReadError::Open { source }))?;
-    let file = Cancellable::new(file, cancel);
-    let (reader, _) = decoder(path, file).map_err(Again::Read)?;
+    let raw: Box<dyn Read + Send> = match again {
+        Reread::Path(path) => {
+            Box::new(File::open(path).map_err(|source| Again::Read(ReadError::Open { source }))?)
+        }
+        Reread::Stream(open) => {
+            open(cancel).map_err(|source| Again::Read(ReadError::Stream { source }))?
+        }
+        Reread::Store => {
+            return Err(Again::Read(ReadError::MissingEntry {
+                name: wanted,
+                wanted_by: "a file view".into(),
+            }));
+        }
+    };
+    let raw = Cancellable::new(raw, cancel);
+    let (reader, _) = decoder(raw).map_err(Again::Read)?;
     let mut tar = TarReader::new(
         BufReader::with_capacity(256 * 1024, reader),
         Limits::default(),

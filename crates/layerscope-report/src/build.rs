@@ -3,7 +3,7 @@
 use layerscope_leaks::{
     HistoryStep, HygieneInput, LeakInput, LeakReport, Redactions, SecretScanner,
 };
-use layerscope_reader::{Format, Image};
+use layerscope_reader::{Format, Image, Origin};
 use layerscope_tree::ImageTree;
 use layerscope_waste::{dive_figures, hidden_versions, reclaimable};
 
@@ -52,11 +52,18 @@ fn summary(name: &str, image: &Image, tree: &ImageTree, redactions: &Redactions)
     }
     ImageSummary {
         name: name.to_owned(),
-        source: match image.format {
-            Format::DockerArchive | Format::DockerOciArchive => Source::DockerArchive,
-            Format::OciArchive => Source::OciArchive,
-            Format::OciDir => Source::Oci,
+        source: match (image.origin, image.format) {
+            (Origin::Docker, _) => Source::Docker,
+            (Origin::Podman, _) => Source::Podman,
+            (Origin::Registry, _) | (_, Format::Registry) => Source::Registry,
+            (Origin::File, Format::DockerArchive | Format::DockerOciArchive) => {
+                Source::DockerArchive
+            }
+            (Origin::File, Format::OciArchive) => Source::OciArchive,
+            (Origin::File, Format::OciDir) => Source::Oci,
+            (Origin::File, Format::ContainersDir) => Source::Dir,
         },
+        manifest_digest: image.manifest_digest.clone(),
         platform,
         config_digest: image.config.digest.clone(),
         tags: image.tags.clone(),

@@ -13,6 +13,14 @@ pub enum Source {
     OciArchive,
     /// An OCI image layout directory.
     Oci,
+    /// A containers `dir:` directory.
+    Dir,
+    /// The Docker engine.
+    Docker,
+    /// Podman.
+    Podman,
+    /// A registry, read without a daemon.
+    Registry,
 }
 
 impl Source {
@@ -22,6 +30,10 @@ impl Source {
             Source::DockerArchive => "docker-archive",
             Source::OciArchive => "oci-archive",
             Source::Oci => "oci",
+            Source::Dir => "dir",
+            Source::Docker => "docker",
+            Source::Podman => "podman",
+            Source::Registry => "registry",
         }
     }
 }
@@ -33,6 +45,9 @@ pub struct ImageSummary {
     /// The image as the user named it, without a transport prefix.
     pub name: String,
     pub source: Source,
+    /// The digest of the image manifest, where the source has one (a registry, an OCI layout).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub manifest_digest: Option<String>,
     /// The platform of the image analysed (`linux/amd64`, `linux/arm/v7`), from its config.
     pub platform: String,
     /// `sha256:` of the image config: the image id.

@@ -23,7 +23,7 @@ pub use layerscope_leaks::{
 };
 pub use layerscope_tree::EntryKind;
 pub use layerscope_waste::{DiveFigures, HiddenBy, HiddenFile, Hide, InefficientPath, Reclaimable};
-pub use open::{OpenError, Opened, open};
+pub use open::{OpenError, Opened, open, open_input};
 
 /// The version of the JSON document's shape; it changes when a field changes meaning or
 /// disappears.

@@ -5,7 +5,7 @@ use std::io::BufRead;
 use std::path::Path;
 
 use layerscope_leaks::{SecretMatch, SecretScanner};
-use layerscope_reader::{Image, Options, ReadError};
+use layerscope_reader::{Image, Input, Options, ReadError};
 use layerscope_tree::{ImageTree, Inspector, TarLimits, TreeError, scan_layer};
 
 /// An image read into trees.
@@ -33,6 +33,15 @@ pub fn open(
     options: &Options,
     scanner: Option<&SecretScanner>,
 ) -> Result<Opened, OpenError> {
+    open_input(&Input::Path(path.to_owned()), options, scanner)
+}
+
+/// Reads the image wherever it is (a path, an engine's stream, a registry), in one pass.
+pub fn open_input(
+    input: &Input,
+    options: &Options,
+    scanner: Option<&SecretScanner>,
+) -> Result<Opened, OpenError> {
     let scan = |tar: &mut dyn BufRead| {
         let layer = match scanner {
             Some(scanner) => scan_layer(tar, TarLimits::default(), scanner),
@@ -40,7 +49,7 @@ pub fn open(
         };
         layer.map_err(|e| Box::new(e) as Box<dyn std::error::Error + Send + Sync>)
     };
-    let loaded = layerscope_reader::load(path, options, &scan)?;
+    let loaded = layerscope_reader::load_input(input, options, &scan)?;
     let mut scans = loaded.layers;
     let secrets = scans
         .iter_mut()

@@ -1,0 +1,363 @@
+//! The treemaps' data: a tree of directories and files by size, small enough for a page.
+//!
+//! A million files cannot each be a box: the page would weigh hundreds of megabytes and no
+//! screen shows them. So at most [`BUDGET`] directories and files keep a box of their own, the
+//! largest ones; the rest of each directory (its small files, and its small subdirectories
+//! whole) becomes one "N small files" box. The threshold is the size the budget leaves: every
+//! directory and file of at least that many bytes is drawn, every smaller one is counted in its
+//! directory's small-files box. An image with fewer items than the budget keeps them all.
+//! Files of 0 bytes have no area and are only counted.
+
+use std::cmp::Reverse;
+
+use layerscope_report::{Hide, Report};
+use layerscope_tree::{ImageTree, NodeId, ROOT, Stack};
+use rustc_hash::FxHashMap;
+use serde::Serialize;
+use serde::ser::{SerializeSeq, Serializer};
+
+/// How many directories and files keep a box of their own, per treemap.
+pub const BUDGET: usize = 20_000;
+
+/// One file version to place: what it is, where, and the layer it is coloured by.
+#[derive(Debug, Clone, Copy)]
+pub struct Leaf {
+    pub node: NodeId,
+    pub size: u64,
+    /// The layer whose colour it takes.
+    pub layer: u32,
+    /// For a hidden version: the layer that ships it and how it was hidden.
+    pub shipped: Option<(u32, Hide)>,
+}
+
+/// A treemap, as the page's script reads it.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Treemap {
+    /// Σ of the sizes of every file in it.
+    pub bytes: u64,
+    /// Files of more than 0 bytes in it.
+    pub files: u64,
+    /// Files of 0 bytes, which have no area.
+    pub empty_files: u64,
+    /// Directories and files under this many bytes are drawn in their directory's
+    /// small-files box; 1 when nothing is aggregated.
+    pub threshold: u64,
+    /// Files drawn in small-files boxes, and how many such boxes there are.
+    pub small_files: u64,
+    pub small_boxes: u64,
+    /// The boxes, breadth first from the root, each directory's children by size (largest
+    /// first) then name, so a parent always comes before its children. Each row is an array:
+    /// - directory: `[parent, "d", name, bytes, layer, files]`
+    /// - file: `[parent, "f", name, bytes, layer]`, and for a hidden version also
+    ///   `shipped, how` (the layer whose tar holds it; `deleted`, `overwritten`, `opaqueDir`)
+    /// - small files: `[parent, "s", "", bytes, layer, files]`
+    ///
+    /// `parent` is the row index of the directory (-1 for the root), `layer` the colour: for a
+    /// file the layer that added it (hid it, in the hidden map), for a directory or a
+    /// small-files box the layer that contributed most of its bytes. Names are printable.
+    pub rows: Vec<Row>,
+}
+
+/// One box of a treemap.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// The row of its directory; `None` for the root.
+    pub parent: Option<usize>,
+    pub kind: Kind,
+    pub name: String,
+    pub bytes: u64,
+    pub layer: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Dir { files: u64 },
+    File { shipped: Option<(u32, Hide)> },
+    Small { files: u64 },
+}
+
+impl Serialize for Row {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let len = match self.kind {
+            Kind::File { shipped: Some(_) } => 7,
+            Kind::File { shipped: None } => 5,
+            Kind::Dir { .. } | Kind::Small { .. } => 6,
+        };
+        let mut seq = s.serialize_seq(Some(len))?;
+        match self.parent {
+            Some(parent) => seq.serialize_element(&parent)?,
+            None => seq.serialize_element(&-1)?,
+        }
+        seq.serialize_element(match self.kind {
+            Kind::Dir { .. } => "d",
+            Kind::File { .. } => "f",
+            Kind::Small { .. } => "s",
+        })?;
+        seq.serialize_element(&self.name)?;
+        seq.serialize_element(&self.bytes)?;
+        seq.serialize_element(&self.layer)?;
+        match self.kind {
+            Kind::Dir { files } | Kind::Small { files } => seq.serialize_element(&files)?,
+            Kind::File {
+                shipped: Some((layer, how)),
+            } => {
+                seq.serialize_element(&layer)?;
+                seq.serialize_element(&how)?;
+            }
+            Kind::File { shipped: None } => {}
+        }
+        seq.end()
+    }
+}
+
+/// The final filesystem: every file the top of the image shows, coloured by the layer that
+/// added the version it shows.
+pub fn final_files(tree: &ImageTree, stack: &Stack<'_>) -> Treemap {
+    let leaves = (0..tree.node_count() as NodeId)
+        .filter(|&node| node != ROOT)
+        .filter_map(|node| {
+            let at = stack.visible(node)?;
+            let entry = tree.entry(at);
+            (entry.kind != layerscope_report::EntryKind::Dir).then_some(Leaf {
+                node,
+                size: entry.size,
+                layer: at.layer,
+                shipped: None,
+            })
+        })
+        .collect();
+    build(tree, leaves, BUDGET)
+}
+
+/// What ships but is hidden: every reclaimable version at its path, coloured by the layer that
+/// hid it.
+pub fn hidden_files(tree: &ImageTree, report: &Report) -> Treemap {
+    let leaves = report
+        .reclaimable
+        .files
+        .iter()
+        .filter_map(|file| {
+            let entries = &tree.layers.get(file.version.layer as usize)?.entries;
+            let node = entries.get(file.version.index as usize)?.node;
+            (node != ROOT).then_some(Leaf {
+                node,
+                size: file.size,
+                layer: file.hidden_by.layer as u32,
+                shipped: Some((file.layer as u32, file.hidden_by.how)),
+            })
+        })
+        .collect();
+    build(tree, leaves, BUDGET)
+}
+
+/// One directory's box while the tree is put together.
+#[derive(Default)]
+struct Dir {
+    bytes: u64,
+    files: u64,
+    /// Bytes per colouring layer, of all files below it.
+    by_layer: FxHashMap<u32, u64>,
+    /// Its small-files box: bytes, files, bytes per layer.
+    small: (u64, u64, FxHashMap<u32, u64>),
+    children: Vec<Child>,
+}
+
+#[derive(Clone, Copy)]
+enum Child {
+    Dir(NodeId),
+    Leaf(usize),
+}
+
+/// Lays `leaves` out as a tree of at most `budget` directories and files.
+pub fn build(tree: &ImageTree, leaves: Vec<Leaf>, budget: usize) -> Treemap {
+    let (leaves, empty): (Vec<Leaf>, Vec<Leaf>) = leaves.into_iter().partition(|l| l.size > 0);
+    // Every directory's size, from each file up through its ancestors.
+    let mut dirs: FxHashMap<NodeId, Dir> = FxHashMap::default();
+    dirs.entry(ROOT).or_default();
+    for leaf in &leaves {
+        for dir in tree.ancestors(leaf.node) {
+            let d = dirs.entry(dir).or_default();
+            d.bytes = d.bytes.saturating_add(leaf.size);
+            d.files += 1;
+        }
+    }
+    let threshold = threshold(
+        leaves
+            .iter()
+            .map(|l| l.size)
+            .chain(dirs.values().map(|d| d.bytes))
+            .collect(),
+        budget,
+    );
+    let kept = |dirs: &FxHashMap<NodeId, Dir>, node: NodeId| {
+        node == ROOT || dirs.get(&node).is_some_and(|d| d.bytes >= threshold)
+    };
+    let mut small_files = 0;
+    for (index, leaf) in leaves.iter().enumerate() {
+        // The nearest directory with a box of its own takes the file: as a box, or in its
+        // small-files box. A kept file's directory is always kept, being at least as large.
+        let mut home = tree.parent(leaf.node).unwrap_or(ROOT);
+        while !kept(&dirs, home) {
+            home = tree.parent(home).unwrap_or(ROOT);
+        }
+        let tally = |d: &mut Dir| {
+            let bytes = d.by_layer.entry(leaf.layer).or_default();
+            *bytes = bytes.saturating_add(leaf.size);
+        };
+        if let Some(d) = dirs.get_mut(&home) {
+            if leaf.size >= threshold {
+                d.children.push(Child::Leaf(index));
+            } else {
+                small_files += 1;
+                d.small.0 = d.small.0.saturating_add(leaf.size);
+                d.small.1 += 1;
+                let bytes = d.small.2.entry(leaf.layer).or_default();
+                *bytes = bytes.saturating_add(leaf.size);
+            }
+            tally(d);
+        }
+        for dir in tree.ancestors(home) {
+            if let Some(d) = dirs.get_mut(&dir) {
+                tally(d);
+            }
+        }
+    }
+    let mut kept_dirs: Vec<NodeId> = dirs
+        .iter()
+        .filter(|&(&node, d)| node != ROOT && d.bytes >= threshold)
+        .map(|(&node, _)| node)
+        .collect();
+    kept_dirs.sort_unstable();
+    for node in kept_dirs {
+        let parent = tree.parent(node).unwrap_or(ROOT);
+        if let Some(d) = dirs.get_mut(&parent) {
+            d.children.push(Child::Dir(node));
+        }
+    }
+    let rows = rows(tree, &leaves, &mut dirs);
+    let root = dirs.get(&ROOT);
+    Treemap {
+        bytes: root.map_or(0, |d| d.bytes),
+        files: leaves.len() as u64,
+        empty_files: empty.len() as u64,
+        threshold,
+        small_files,
+        small_boxes: rows
+            .iter()
+            .filter(|r| matches!(r.kind, Kind::Small { .. }))
+            .count() as u64,
+        rows,
+    }
+}
+
+/// The size under which a box goes to its directory's small-files box: one more than the
+/// largest size left out when only the `budget` largest are kept (ties are left out together,
+/// so at most `budget` stay).
+fn threshold(mut sizes: Vec<u64>, budget: usize) -> u64 {
+    if sizes.len() <= budget {
+        return 1;
+    }
+    let (_, nth, _) = sizes.select_nth_unstable_by_key(budget, |&s| Reverse(s));
+    nth.saturating_add(1)
+}
+
+/// The layer with the most bytes; the lowest of those tied, so the output never depends on
+/// the order of a hash map.
+fn dominant(by_layer: &FxHashMap<u32, u64>) -> u32 {
+    by_layer
+        .iter()
+        .max_by_key(|&(&layer, &bytes)| (bytes, Reverse(layer)))
+        .map_or(0, |(&layer, _)| layer)
+}
+
+/// The rows, breadth first. A queue of (node, its row) walks the kept directories.
+fn rows(tree: &ImageTree, leaves: &[Leaf], dirs: &mut FxHashMap<NodeId, Dir>) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let Some(root) = dirs.get(&ROOT) else {
+        return rows;
+    };
+    rows.push(Row {
+        parent: None,
+        kind: Kind::Dir { files: root.files },
+        name: "/".to_owned(),
+        bytes: root.bytes,
+        layer: dominant(&root.by_layer),
+    });
+    let mut queue = std::collections::VecDeque::from([(ROOT, 0_usize)]);
+    while let Some((node, at)) = queue.pop_front() {
+        let Some(dir) = dirs.get_mut(&node) else {
+            continue;
+        };
+        let children = std::mem::take(&mut dir.children);
+        let small = std::mem::take(&mut dir.small);
+        let mut boxes: Vec<(Row, Option<NodeId>)> = Vec::with_capacity(children.len() + 1);
+        for child in children {
+            match child {
+                Child::Dir(child) => {
+                    if let Some(d) = dirs.get(&child) {
+                        boxes.push((
+                            Row {
+                                parent: Some(at),
+                                kind: Kind::Dir { files: d.files },
+                                name: layerscope_format::printable(tree.name(child)).into_owned(),
+                                bytes: d.bytes,
+                                layer: dominant(&d.by_layer),
+                            },
+                            Some(child),
+                        ));
+                    }
+                }
+                Child::Leaf(index) => {
+                    let leaf = leaves[index];
+                    boxes.push((
+                        Row {
+                            parent: Some(at),
+                            kind: Kind::File {
+                                shipped: leaf.shipped,
+                            },
+                            name: layerscope_format::printable(tree.name(leaf.node)).into_owned(),
+                            bytes: leaf.size,
+                            layer: leaf.layer,
+                        },
+                        None,
+                    ));
+                }
+            }
+        }
+        if small.0 > 0 {
+            boxes.push((
+                Row {
+                    parent: Some(at),
+                    kind: Kind::Small { files: small.1 },
+                    name: String::new(),
+                    bytes: small.0,
+                    layer: dominant(&small.2),
+                },
+                None,
+            ));
+        }
+        boxes.sort_by(|(a, _), (b, _)| order(a, b));
+        for (row, dir) in boxes {
+            if let Some(dir) = dir {
+                queue.push_back((dir, rows.len()));
+            }
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// Largest first, then by name; the rest only breaks ties between versions of one path.
+fn order(a: &Row, b: &Row) -> std::cmp::Ordering {
+    let rank = |row: &Row| match row.kind {
+        Kind::Dir { .. } => (0, None),
+        Kind::File { shipped } => (1, shipped),
+        Kind::Small { .. } => (2, None),
+    };
+    b.bytes
+        .cmp(&a.bytes)
+        .then_with(|| a.name.cmp(&b.name))
+        .then_with(|| rank(a).cmp(&rank(b)))
+        .then_with(|| a.layer.cmp(&b.layer))
+}

@@ -154,7 +154,7 @@
         });
       });
     });
-    return table.tBodies[0];
+    return { bars: table.tBodies[0], show: show };
   }
 
   // Squarified treemap (Bruls, Huizing, van Wijk): rows of boxes laid along the shorter side,
@@ -425,7 +425,7 @@
       window.requestAnimationFrame(function () { pending = false; draw(); });
     });
     choose('files');
-    return { draw: draw, canvas: canvas, cells: function () { return boxes.length; } };
+    return { draw: draw, choose: choose, canvas: canvas, cells: function () { return boxes.length; } };
   }
 
   function where(e) {
@@ -436,9 +436,14 @@
 
   try {
     sortable();
-    var bars = chart();
+    var layerChart = chart();
     treemap = Treemap();
-    body.dataset.chart = where(bars);
+    // Links into the page: #layer-N opens that layer's details, #treemap-hidden the map of
+    // what ships hidden.
+    var link = /^#layer-(\d+)$/.exec(window.location.hash);
+    if (link && layers[Number(link[1])]) layerChart.show(Number(link[1]));
+    if (window.location.hash === '#treemap-hidden') treemap.choose('hidden');
+    body.dataset.chart = where(layerChart.bars);
     body.dataset.treemap = where(treemap.canvas);
     body.dataset.cells = String(treemap.cells());
     body.dataset.drawnMs = String(Math.round(performance.now()));

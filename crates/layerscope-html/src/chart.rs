@@ -28,7 +28,7 @@ pub fn write(out: &mut String, layers: &[Layer]) {
          it; the three parts add up to it. Point at a command for the whole of it; click a bar \
          for its details.</p>\
          <table class=\"chart\" id=\"chart\"><thead><tr><th>#</th><th>command</th>\
-         <th class=\"bar-h\">bytes</th><th class=\"num\">size</th></tr></thead><tbody>",
+         <th class=\"bar-h\">bytes</th><th class=\"num\">size</th></tr></thead><tbody>\n",
     );
     for layer in layers {
         let split = layer.split;
@@ -71,7 +71,7 @@ pub fn write(out: &mut String, layers: &[Layer]) {
                  style=\"width:{width:.3}%{color}\"></span>"
             );
         }
-        let _ = write!(
+        let _ = writeln!(
             out,
             "</div></td><td class=\"num\" data-v=\"{}\">{}</td></tr>",
             layer.bytes,

@@ -32,7 +32,7 @@ pub fn write(out: &mut String, report: &Report, layers: &[Layer]) {
             "<table class=\"sortable findings\"><thead><tr><th data-sort=\"num\">severity</th>\
              <th data-sort=\"text\">rule</th><th data-sort=\"text\">value (masked)</th>\
              <th data-sort=\"text\">where</th><th data-sort=\"num\">added by layer</th>\
-             <th data-sort=\"num\">hidden by layer</th></tr></thead><tbody>",
+             <th data-sort=\"num\">hidden by layer</th></tr></thead><tbody>\n",
         );
         let rows = leaks
             .secrets
@@ -49,7 +49,7 @@ pub fn write(out: &mut String, report: &Report, layers: &[Layer]) {
                 None => "<td data-v=\"-1\" class=\"visible\">still visible</td>".to_owned(),
             };
             let severity = secret.severity.as_str();
-            let _ = write!(
+            let _ = writeln!(
                 out,
                 "<tr><td data-v=\"{}\"><span class=\"sev {severity}\">{severity}</span></td>\
                  <td><code title=\"{}\">{}</code></td><td><code class=\"masked\">{}</code></td>\
@@ -95,7 +95,7 @@ fn hygiene(out: &mut String, report: &Report, layers: &[Layer]) {
     out.push_str(
         "<table class=\"sortable findings\"><thead><tr><th data-sort=\"num\">severity</th>\
          <th data-sort=\"text\">check</th><th data-sort=\"text\">finding</th>\
-         <th data-sort=\"text\">fix</th><th data-sort=\"text\">where</th></tr></thead><tbody>",
+         <th data-sort=\"text\">fix</th><th data-sort=\"text\">where</th></tr></thead><tbody>\n",
     );
     for finding in findings.iter().take(ROWS) {
         let severity = finding.severity.as_str();
@@ -114,7 +114,7 @@ fn hygiene(out: &mut String, report: &Report, layers: &[Layer]) {
                 text(label)
             );
         }
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<tr><td data-v=\"{}\"><span class=\"sev {severity}\">{severity}</span></td>\
              <td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -112,7 +112,7 @@ pub fn figures(out: &mut String, report: &Report) {
 }
 
 fn card(out: &mut String, title: &str, value: &str, note: &str, class: &str) {
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<div class=\"card {class}\"><div class=\"k\">{}</div><div class=\"v\">{}</div>\
          <div class=\"n\">{}</div></div>",
@@ -136,7 +136,7 @@ fn rules(out: &mut String, report: &Report) {
         .iter()
         .filter(|r| r.status == Status::Fail)
         .count();
-    let _ = write!(
+    let _ = writeln!(
         out,
         "<h2 id=\"rules\">Rules <small>{} · {failed} failed of {}</small></h2>\
          <table class=\"rules\"><thead><tr><th>rule</th><th>result</th><th>threshold</th>\
@@ -150,7 +150,7 @@ fn rules(out: &mut String, report: &Report) {
             Status::Fail => "fail",
             Status::Skip => "skip",
         };
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<tr class=\"{status}\"><td><code title=\"{}\">{}</code></td>\
              <td><span class=\"status {status}\">{}</span></td><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -31,10 +31,10 @@ pub fn inefficient(out: &mut String, report: &Report) {
     out.push_str(
         "<table class=\"sortable files\"><thead><tr><th data-sort=\"text\">path</th>\
          <th data-sort=\"num\" class=\"num\">copies</th>\
-         <th data-sort=\"num\" class=\"num\">wasted</th></tr></thead><tbody>",
+         <th data-sort=\"num\" class=\"num\">wasted</th></tr></thead><tbody>\n",
     );
     for row in rows.iter().take(ROWS) {
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<tr><td class=\"path\">{}</td><td class=\"num\" data-v=\"{}\">{}</td>{}</tr>",
             text(&row.path),
@@ -60,23 +60,29 @@ pub fn reclaimable(out: &mut String, report: &Report, layers: &[Layer]) {
         out.push_str("<p class=\"note\">None.</p></section>\n");
         return;
     }
-    let mut rows: Vec<&HiddenFile> = files.iter().collect();
-    rows.sort_by(|a, b| {
+    let order = |a: &&HiddenFile, b: &&HiddenFile| {
         (Reverse(a.size), &a.path, a.layer, a.hidden_by.layer).cmp(&(
             Reverse(b.size),
             &b.path,
             b.layer,
             b.hidden_by.layer,
         ))
-    });
+    };
+    // Only the rows shown are sorted: a million hidden versions cost one linear selection.
+    let mut rows: Vec<&HiddenFile> = files.iter().collect();
+    if rows.len() > ROWS {
+        rows.select_nth_unstable_by(ROWS, order);
+        rows.truncate(ROWS);
+    }
+    rows.sort_by(order);
     out.push_str(
         "<table class=\"sortable files\"><thead><tr><th data-sort=\"text\">path</th>\
          <th data-sort=\"num\" class=\"num\">size</th><th data-sort=\"text\">kind</th>\
          <th data-sort=\"num\">shipped in layer</th><th data-sort=\"num\">hidden by layer</th>\
-         </tr></thead><tbody>",
+         </tr></thead><tbody>\n",
     );
     for file in rows.into_iter().take(ROWS) {
-        let _ = write!(
+        let _ = writeln!(
             out,
             "<tr><td class=\"path\">{}</td>{}<td>{}</td>{}{}</tr>",
             text(&file.path),

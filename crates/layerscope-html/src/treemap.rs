@@ -151,7 +151,7 @@ pub fn hidden_files(tree: &ImageTree, report: &Report) -> Treemap {
     build(tree, leaves, BUDGET)
 }
 
-/// One directory's box while the tree is put together.
+/// One directory with a box of its own, while the tree is put together.
 #[derive(Default)]
 struct Dir {
     bytes: u64,
@@ -169,43 +169,81 @@ enum Child {
     Leaf(usize),
 }
 
+/// The directories with a box of their own, found by node.
+struct Kept {
+    /// Per node, its index in `dirs`; `u32::MAX` for a node without a box.
+    slot: Vec<u32>,
+    dirs: Vec<Dir>,
+}
+
+impl Kept {
+    fn get(&self, node: NodeId) -> Option<&Dir> {
+        self.dirs.get(*self.slot.get(node as usize)? as usize)
+    }
+
+    fn get_mut(&mut self, node: NodeId) -> Option<&mut Dir> {
+        self.dirs.get_mut(*self.slot.get(node as usize)? as usize)
+    }
+}
+
 /// Lays `leaves` out as a tree of at most `budget` directories and files.
 pub fn build(tree: &ImageTree, leaves: Vec<Leaf>, budget: usize) -> Treemap {
     let (leaves, empty): (Vec<Leaf>, Vec<Leaf>) = leaves.into_iter().partition(|l| l.size > 0);
-    // Every directory's size, from each file up through its ancestors.
-    let mut dirs: FxHashMap<NodeId, Dir> = FxHashMap::default();
-    dirs.entry(ROOT).or_default();
+    // Every directory's size and file count, from each file up through its ancestors. Arrays
+    // over every node: a million files make a few million steps, each an index, not a hash.
+    let nodes = tree.node_count();
+    let mut bytes = vec![0_u64; nodes];
+    let mut files = vec![0_u64; nodes];
+    let mut seen = Vec::new();
     for leaf in &leaves {
         for dir in tree.ancestors(leaf.node) {
-            let d = dirs.entry(dir).or_default();
-            d.bytes = d.bytes.saturating_add(leaf.size);
-            d.files += 1;
+            let d = dir as usize;
+            if files[d] == 0 {
+                seen.push(dir);
+            }
+            bytes[d] = bytes[d].saturating_add(leaf.size);
+            files[d] += 1;
         }
     }
     let threshold = threshold(
         leaves
             .iter()
             .map(|l| l.size)
-            .chain(dirs.values().map(|d| d.bytes))
+            .chain(seen.iter().map(|&d| bytes[d as usize]))
             .collect(),
         budget,
     );
-    let kept = |dirs: &FxHashMap<NodeId, Dir>, node: NodeId| {
-        node == ROOT || dirs.get(&node).is_some_and(|d| d.bytes >= threshold)
+    // The root always has a box; a directory has one when it weighs at least the threshold
+    // (a node no file lies below weighs 0, and the threshold is at least 1).
+    let is_kept = |node: NodeId| node == ROOT || bytes[node as usize] >= threshold;
+    seen.retain(|&d| d != ROOT && is_kept(d));
+    seen.sort_unstable();
+    let mut kept = Kept {
+        slot: vec![u32::MAX; nodes],
+        dirs: Vec::with_capacity(seen.len() + 1),
     };
+    for node in std::iter::once(ROOT).chain(seen.iter().copied()) {
+        kept.slot[node as usize] = kept.dirs.len() as u32;
+        kept.dirs.push(Dir {
+            bytes: bytes[node as usize],
+            files: files[node as usize],
+            ..Dir::default()
+        });
+    }
+    drop((bytes, files));
     let mut small_files = 0;
     for (index, leaf) in leaves.iter().enumerate() {
         // The nearest directory with a box of its own takes the file: as a box, or in its
         // small-files box. A kept file's directory is always kept, being at least as large.
         let mut home = tree.parent(leaf.node).unwrap_or(ROOT);
-        while !kept(&dirs, home) {
+        while kept.get(home).is_none() {
             home = tree.parent(home).unwrap_or(ROOT);
         }
         let tally = |d: &mut Dir| {
             let bytes = d.by_layer.entry(leaf.layer).or_default();
             *bytes = bytes.saturating_add(leaf.size);
         };
-        if let Some(d) = dirs.get_mut(&home) {
+        if let Some(d) = kept.get_mut(home) {
             if leaf.size >= threshold {
                 d.children.push(Child::Leaf(index));
             } else {
@@ -218,27 +256,19 @@ pub fn build(tree: &ImageTree, leaves: Vec<Leaf>, budget: usize) -> Treemap {
             tally(d);
         }
         for dir in tree.ancestors(home) {
-            if let Some(d) = dirs.get_mut(&dir) {
+            if let Some(d) = kept.get_mut(dir) {
                 tally(d);
             }
         }
     }
-    let mut kept_dirs: Vec<NodeId> = dirs
-        .iter()
-        .filter(|&(&node, d)| node != ROOT && d.bytes >= threshold)
-        .map(|(&node, _)| node)
-        .collect();
-    kept_dirs.sort_unstable();
-    for node in kept_dirs {
-        let parent = tree.parent(node).unwrap_or(ROOT);
-        if let Some(d) = dirs.get_mut(&parent) {
+    for &node in &seen {
+        if let Some(d) = kept.get_mut(tree.parent(node).unwrap_or(ROOT)) {
             d.children.push(Child::Dir(node));
         }
     }
-    let rows = rows(tree, &leaves, &mut dirs);
-    let root = dirs.get(&ROOT);
+    let rows = rows(tree, &leaves, &mut kept);
     Treemap {
-        bytes: root.map_or(0, |d| d.bytes),
+        bytes: kept.get(ROOT).map_or(0, |d| d.bytes),
         files: leaves.len() as u64,
         empty_files: empty.len() as u64,
         threshold,
@@ -272,9 +302,9 @@ fn dominant(by_layer: &FxHashMap<u32, u64>) -> u32 {
 }
 
 /// The rows, breadth first. A queue of (node, its row) walks the kept directories.
-fn rows(tree: &ImageTree, leaves: &[Leaf], dirs: &mut FxHashMap<NodeId, Dir>) -> Vec<Row> {
+fn rows(tree: &ImageTree, leaves: &[Leaf], dirs: &mut Kept) -> Vec<Row> {
     let mut rows = Vec::new();
-    let Some(root) = dirs.get(&ROOT) else {
+    let Some(root) = dirs.get(ROOT) else {
         return rows;
     };
     rows.push(Row {
@@ -286,7 +316,7 @@ fn rows(tree: &ImageTree, leaves: &[Leaf], dirs: &mut FxHashMap<NodeId, Dir>) ->
     });
     let mut queue = std::collections::VecDeque::from([(ROOT, 0_usize)]);
     while let Some((node, at)) = queue.pop_front() {
-        let Some(dir) = dirs.get_mut(&node) else {
+        let Some(dir) = dirs.get_mut(node) else {
             continue;
         };
         let children = std::mem::take(&mut dir.children);
@@ -295,7 +325,7 @@ fn rows(tree: &ImageTree, leaves: &[Leaf], dirs: &mut FxHashMap<NodeId, Dir>) ->
         for child in children {
             match child {
                 Child::Dir(child) => {
-                    if let Some(d) = dirs.get(&child) {
+                    if let Some(d) = dirs.get(child) {
                         boxes.push((
                             Row {
                                 parent: Some(at),

@@ -391,3 +391,121 @@ fn order(a: &Row, b: &Row) -> std::cmp::Ordering {
         .then_with(|| rank(a).cmp(&rank(b)))
         .then_with(|| a.layer.cmp(&b.layer))
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use layerscope_testkit::{DockerSave, Entry, layer, write_temp};
+
+    use super::*;
+
+    /// One large file, a directory of many small ones, and a few small files at the root.
+    fn tree() -> ImageTree {
+        let big = vec![7_u8; 10_000];
+        let small = [1_u8; 10];
+        let names: Vec<String> = (0..50).map(|i| format!("many/f{i:02}")).collect();
+        let mut entries = vec![
+            Entry::File("big/blob", &big, 0o644),
+            Entry::File("a", &small[..3], 0o644),
+            Entry::File("b", &small[..4], 0o644),
+            Entry::File("empty", b"", 0o644),
+        ];
+        entries.extend(names.iter().map(|n| Entry::File(n, &small, 0o644)));
+        let save = DockerSave::new(vec![layer(&entries)]);
+        let (_dir, path) = write_temp("image.tar", &save.build());
+        let options = layerscope_reader::Options::default();
+        layerscope_report::open(&path, &options, None).unwrap().tree
+    }
+
+    fn map(tree: &ImageTree, budget: usize) -> Treemap {
+        let stack = Stack::at(tree, 0);
+        let leaves = (0..tree.node_count() as NodeId)
+            .filter_map(|node| {
+                let at = stack.visible(node)?;
+                let entry = tree.entry(at);
+                (entry.kind == layerscope_report::EntryKind::File).then_some(Leaf {
+                    node,
+                    size: entry.size,
+                    layer: at.layer,
+                    shipped: None,
+                })
+            })
+            .collect();
+        build(tree, leaves, budget)
+    }
+
+    /// What holds for any budget: the budget is kept, sizes add up, every file is counted once.
+    fn check(map: &Treemap, budget: usize) {
+        let boxes = map
+            .rows
+            .iter()
+            .filter(|r| !matches!(r.kind, Kind::Small { .. }))
+            .count();
+        assert!(
+            boxes <= budget.max(1),
+            "{boxes} boxes for a budget of {budget}"
+        );
+        assert_eq!(map.rows[0].bytes, map.bytes);
+        let mut kept_files = 0;
+        for (index, row) in map.rows.iter().enumerate() {
+            let children = map.rows.iter().filter(|r| r.parent == Some(index));
+            match row.kind {
+                Kind::Dir { files } => {
+                    let (bytes, counted) = children.fold((0, 0), |(b, f), r| {
+                        let n = match r.kind {
+                            Kind::Dir { files } | Kind::Small { files } => files,
+                            Kind::File { .. } => 1,
+                        };
+                        (b + r.bytes, f + n)
+                    });
+                    assert_eq!((bytes, counted), (row.bytes, files), "{}", row.name);
+                }
+                Kind::File { .. } => kept_files += 1,
+                Kind::Small { .. } => assert!(row.bytes < map.threshold * 50),
+            }
+            if index > 0 && !matches!(row.kind, Kind::Small { .. }) {
+                assert!(
+                    row.bytes >= map.threshold,
+                    "{} under the threshold",
+                    row.name
+                );
+            }
+        }
+        assert_eq!(kept_files + map.small_files, map.files);
+    }
+
+    #[test]
+    fn a_small_tree_is_drawn_whole() {
+        let tree = tree();
+        let map = map(&tree, BUDGET);
+        check(&map, BUDGET);
+        assert_eq!((map.threshold, map.small_files, map.small_boxes), (1, 0, 0));
+        assert_eq!((map.files, map.empty_files), (53, 1));
+        assert_eq!(map.bytes, 10_000 + 3 + 4 + 500);
+        let names: Vec<&str> = map.rows.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(&names[..5], ["/", "big", "many", "b", "a"]);
+    }
+
+    #[test]
+    fn small_files_go_to_their_directory_box() {
+        let tree = tree();
+        for budget in [1, 2, 3, 4, 5, 8, 20, 50, 60] {
+            check(&map(&tree, budget), budget);
+        }
+        // Room for the root, big/, its blob and many/: the fifty files of many/ and the two
+        // at the root become one box each.
+        let map = map(&tree, 4);
+        assert_eq!(map.threshold, 11);
+        assert_eq!((map.small_files, map.small_boxes), (52, 2));
+        let small: Vec<(usize, u64, u64)> = map
+            .rows
+            .iter()
+            .filter_map(|r| match r.kind {
+                Kind::Small { files } => Some((r.parent.unwrap(), files, r.bytes)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(small, [(0, 2, 7), (2, 50, 500)]);
+    }
+}

@@ -97,6 +97,21 @@
     return layer ? 'layer ' + index + ' (' + layer.label + ')' : 'layer ' + index;
   }
 
+  // A short table of [path, bytes, note] rows under a heading, when there are rows.
+  function files(parent, title, rows) {
+    if (!rows.length) return;
+    parent.appendChild(el('h3', null, title));
+    var table = el('table', 'mini');
+    rows.forEach(function (r) {
+      var tr = el('tr');
+      tr.appendChild(el('td', 'path', r[0]));
+      tr.appendChild(el('td', 'num', bytes(r[1])));
+      tr.appendChild(el('td', null, r[2]));
+      table.appendChild(tr);
+    });
+    parent.appendChild(table);
+  }
+
   function chart() {
     var table = document.getElementById('chart');
     var detail = document.getElementById('layer-detail');
@@ -121,9 +136,20 @@
         pair(dl, 'added', bytes(layer.added) + ' (' + layer.added + ' bytes)');
         pair(dl, 'unchanged', bytes(layer.unchanged) + ' (' + layer.unchanged + ' bytes)');
         pair(dl, 'hidden later', bytes(layer.hidden) + ' (' + layer.hidden + ' bytes)');
-        pair(dl, 'hid', layer.hidFiles + ' versions of this or earlier layers, ' + bytes(layer.hidBytes));
+        pair(dl, 'hid', layer.hidFiles + ' versions that this or earlier layers ship, ' + bytes(layer.hidBytes));
         detail.appendChild(dl);
         detail.appendChild(el('pre', null, layer.command || '(no command recorded)'));
+        function how(word) {
+          return word === 'opaqueDir' ? 'hidden by an opaque directory' : word;
+        }
+        files(detail, 'Its largest files', layer.largest.map(function (f) {
+          var note = f[2] === 'hidden' ? 'hidden later: ' + how(f[4]) + ' by ' + layerText(f[3])
+            : f[2] === 'unchanged' ? 'unchanged: the same file as below' : 'added, still visible';
+          return [f[0], f[1], note];
+        }));
+        files(detail, 'The largest files it hid', layer.hid.map(function (f) {
+          return [f[0], f[1], how(f[3]) + '; ships in ' + layerText(f[2])];
+        }));
       }
       if (treemap) treemap.draw();
     }

@@ -34,7 +34,7 @@ pub fn html(report: &Report, tree: &ImageTree) -> String {
     let (split, stack) = layers::replay(report, tree);
     let data = data::Data {
         version: 1,
-        layers: data::layers(report, &split),
+        layers: data::layers(report, tree, &split),
         files: treemap::final_files(tree, &stack),
         hidden: treemap::hidden_files(tree, report),
     };

@@ -38,6 +38,9 @@
     if (Math.abs(r - Math.trunc(r)) === 0.5 && v % 2) v -= 1; // half to even, as Rust and Go
     return v + ' ' + UNITS[e];
   }
+  function count(n) {
+    return Number(n).toLocaleString('en-US');
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) e.className = cls;
@@ -133,10 +136,10 @@
         head.appendChild(document.createTextNode(' · ' + bytes(layer.bytes) + ' · ' + layer.digest));
         detail.appendChild(head);
         var dl = el('dl');
-        pair(dl, 'added', bytes(layer.added) + ' (' + layer.added + ' bytes)');
-        pair(dl, 'unchanged', bytes(layer.unchanged) + ' (' + layer.unchanged + ' bytes)');
-        pair(dl, 'hidden later', bytes(layer.hidden) + ' (' + layer.hidden + ' bytes)');
-        pair(dl, 'hid', layer.hidFiles + ' versions that this or earlier layers ship, ' + bytes(layer.hidBytes));
+        pair(dl, 'added', bytes(layer.added) + ' (' + count(layer.added) + ' bytes)');
+        pair(dl, 'unchanged', bytes(layer.unchanged) + ' (' + count(layer.unchanged) + ' bytes)');
+        pair(dl, 'hidden later', bytes(layer.hidden) + ' (' + count(layer.hidden) + ' bytes)');
+        pair(dl, 'hid', count(layer.hidFiles) + ' versions that this or earlier layers ship, ' + bytes(layer.hidBytes));
         detail.appendChild(dl);
         detail.appendChild(el('pre', null, layer.command || '(no command recorded)'));
         function how(word) {
@@ -246,7 +249,7 @@
       return '/' + parts.reverse().join('/');
     }
     function name(r) {
-      return r[1] === 's' ? r[5] + ' small files' : r[2];
+      return r[1] === 's' ? count(r[5]) + ' small files' : r[2];
     }
     function fit(text, width) {
       if (ctx.measureText(text).width <= width) return text;
@@ -337,7 +340,7 @@
       if (!m.rows.length) return;
       var dir = m.rows[m.zoom];
       here.appendChild(el('span', null, path(m, m.zoom)));
-      here.appendChild(el('small', null, bytes(dir[3]) + ' in ' + dir[5] + ' files'));
+      here.appendChild(el('small', null, bytes(dir[3]) + ' in ' + count(dir[5]) + ' files'));
       var kids = m.kids[m.zoom];
       kids.slice(0, LIMIT).forEach(function (k) {
         var r = m.rows[k];
@@ -364,7 +367,7 @@
       });
       if (kids.length > LIMIT) {
         var more = el('li');
-        more.appendChild(el('span', 'more', (kids.length - LIMIT) + ' smaller entries are on the map only'));
+        more.appendChild(el('span', 'more', count(kids.length - LIMIT) + ' smaller entries are on the map only'));
         list.appendChild(more);
       }
     }
@@ -381,13 +384,13 @@
       var m = models[view], r = m.rows[i];
       var lines = [];
       if (r[1] === 'd') {
-        lines.push(r[5] + ' files, ' + bytes(r[3]) + ' (' + r[3] + ' bytes)');
+        lines.push(count(r[5]) + ' files, ' + bytes(r[3]) + ' (' + count(r[3]) + ' bytes)');
         lines.push('most of it from ' + layerText(r[4]));
       } else if (r[1] === 's') {
-        lines.push(r[5] + ' files, each under ' + bytes(data[view].threshold) + ', ' + bytes(r[3]) + ' in all');
+        lines.push(count(r[5]) + ' files, each under ' + bytes(data[view].threshold) + ', ' + bytes(r[3]) + ' in all');
         lines.push('most of it from ' + layerText(r[4]));
       } else {
-        lines.push(bytes(r[3]) + ' (' + r[3] + ' bytes)');
+        lines.push(bytes(r[3]) + ' (' + count(r[3]) + ' bytes)');
         if (view === 'hidden') {
           lines.push('ships in ' + layerText(r[5]));
           lines.push((r[6] === 'opaqueDir' ? 'hidden by an opaque directory in ' : r[6] + ' by ') + layerText(r[4]));

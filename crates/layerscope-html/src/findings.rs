@@ -8,23 +8,24 @@ use layerscope_report::Report;
 
 use crate::data::Layer;
 use crate::escape::text;
+use crate::number::count;
 use crate::tables::{ROWS, heading, layer_cell};
 
 pub fn write(out: &mut String, report: &Report, layers: &[Layer]) {
     let leaks = &report.leaks;
     let places: usize = leaks.secrets.iter().map(|s| s.places.len()).sum();
-    heading(
-        out,
-        "secrets",
-        "Secrets",
-        &format!(
-            "{} secrets ({} in hidden files) at {places} places; values are masked, and a \
-             secret a later layer deleted still ships in the layer that added it",
-            leaks.secrets.len(),
-            leaks.hidden_secret_count()
-        ),
-        places,
-    );
+    let what = if leaks.secrets.is_empty() {
+        "secrets in any layer's files, hidden ones included".to_owned()
+    } else {
+        format!(
+            "{} secrets ({} in hidden files) at {} places; values are masked, and a secret a \
+             later layer deleted still ships in the layer that added it",
+            count(leaks.secrets.len() as u64),
+            count(leaks.hidden_secret_count() as u64),
+            count(places as u64)
+        )
+    };
+    heading(out, "secrets", "Secrets", &what, places);
     if leaks.secrets.is_empty() {
         out.push_str("<p class=\"note\">None found.</p>");
     } else {

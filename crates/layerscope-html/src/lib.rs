@@ -16,6 +16,7 @@ mod data;
 mod escape;
 mod findings;
 mod layers;
+mod number;
 mod page;
 mod palette;
 mod summary;

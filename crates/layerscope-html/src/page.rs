@@ -10,7 +10,8 @@ use sha2::{Digest, Sha256};
 
 use crate::data::Data;
 use crate::escape::{script_json, text};
-use crate::treemap::Treemap;
+use crate::number::count;
+use crate::treemap::{Kind, Treemap};
 use crate::{chart, findings, summary, tables};
 
 /// The style sheet and the script, kept as files of their own so they read as CSS and JS.
@@ -97,22 +98,69 @@ fn treemap_section(out: &mut String, data: &Data) {
          <div class=\"detail js-only\" id=\"tm-info\">Point at a box for its path, size and \
          layer; click a directory to zoom into it, and the path above to come back.</div>\
          <noscript><p class=\"note\">The treemap needs scripts; the summary and the tables \
-         read without them.</p></noscript></section>\n",
+         read without them. The largest directories:</p>",
     );
+    biggest(out, &data.files);
+    out.push_str("</noscript></section>\n");
+}
+
+/// The largest directories up to three levels down, as `du -d 3 | sort -h` would list them:
+/// the treemap's gist for a reader without scripts.
+fn biggest(out: &mut String, map: &Treemap) {
+    const DEPTH: usize = 3;
+    const ROWS: usize = 15;
+    let mut paths: Vec<(String, usize)> = Vec::with_capacity(map.rows.len());
+    let mut dirs = Vec::new();
+    for (index, row) in map.rows.iter().enumerate() {
+        let (path, depth) = match row.parent.and_then(|p| paths.get(p)) {
+            Some((parent, depth)) => (
+                format!("{}/{}", parent.trim_end_matches('/'), row.name),
+                depth + 1,
+            ),
+            None => ("/".to_owned(), 0),
+        };
+        if matches!(row.kind, Kind::Dir { .. }) && depth <= DEPTH {
+            dirs.push((row.bytes, index));
+        }
+        paths.push((path, depth));
+    }
+    dirs.sort_by_key(|&(bytes, index)| (std::cmp::Reverse(bytes), index));
+    out.push_str(
+        "<table class=\"files\"><thead><tr><th>directory</th><th class=\"num\">size</th>\
+                  <th class=\"num\">files</th></tr></thead><tbody>\n",
+    );
+    for &(bytes, index) in dirs.iter().take(ROWS) {
+        let files = match map.rows[index].kind {
+            Kind::Dir { files } => files,
+            _ => 0,
+        };
+        let _ = writeln!(
+            out,
+            "<tr><td class=\"path\">{}</td>{}<td class=\"num\">{}</td></tr>",
+            text(&paths[index].0),
+            tables::size_cell(bytes),
+            count(files)
+        );
+    }
+    out.push_str("</tbody></table>");
 }
 
 /// What a treemap holds and what it drew as small-files boxes.
 fn note(out: &mut String, view: &str, map: &Treemap, what: &str) {
-    let mut text_ = format!("{} {what}, {}.", map.files, bytes(map.bytes));
+    let mut text_ = format!("{} {what}, {}.", count(map.files), bytes(map.bytes));
     if map.small_files > 0 {
+        let exact = if map.threshold >= 1000 {
+            format!(" ({} bytes)", count(map.threshold))
+        } else {
+            String::new()
+        };
         let _ = write!(
             text_,
-            " Directories and files under {} ({} bytes) are drawn as one \u{201c}small \
-             files\u{201d} box per directory: {} files in {} boxes.",
+            " Directories and files under {}{exact} are drawn as one \u{201c}small files\u{201d} \
+             box per directory: {} files in {} boxes.",
             bytes(map.threshold),
-            map.threshold,
-            map.small_files,
-            map.small_boxes
+            count(map.small_files),
+            count(map.small_boxes)
         );
     } else if map.files > 0 {
         text_.push_str(" Every file has a box of its own.");
@@ -121,7 +169,7 @@ fn note(out: &mut String, view: &str, map: &Treemap, what: &str) {
         let _ = write!(
             text_,
             " {} files of 0 bytes (links, empty files, devices) have no area.",
-            map.empty_files
+            count(map.empty_files)
         );
     }
     let _ = write!(

@@ -3,10 +3,10 @@
 use std::fmt::Write as _;
 
 use layerscope_format::bytes;
-use layerscope_format::float::go_fixed4;
 use layerscope_report::{Measure, Report, RuleId, Status};
 
 use crate::escape::text;
+use crate::number::{count, percent};
 
 /// The heading with the verdict, and the image's identity.
 pub fn header(out: &mut String, report: &Report) {
@@ -63,7 +63,7 @@ pub fn figures(out: &mut String, report: &Report) {
         &bytes(report.reclaimable.bytes),
         &format!(
             "{} hidden versions that ship but no one sees",
-            report.reclaimable.files.len()
+            count(report.reclaimable.files.len() as u64)
         ),
         if report.reclaimable.bytes > 0 {
             "warn"
@@ -173,8 +173,8 @@ fn rules(out: &mut String, report: &Report) {
 fn measure(rule: RuleId, value: Measure, threshold: bool) -> String {
     match value {
         Measure::Ratio(v) => percent(v),
-        Measure::Bytes(v) => format!("{} ({v} bytes)", bytes(v)),
-        Measure::Count(v) => v.to_string(),
+        Measure::Bytes(v) => format!("{} ({} bytes)", bytes(v), count(v)),
+        Measure::Count(v) => count(v),
         Measure::Flag(v) => match (rule, threshold, v) {
             (_, true, false) => "not allowed".to_owned(),
             (_, true, true) => "allowed".to_owned(),
@@ -185,33 +185,5 @@ fn measure(rule: RuleId, value: Measure, threshold: bool) -> String {
             (_, false, true) => "yes".to_owned(),
             (_, false, false) => "no".to_owned(),
         },
-    }
-}
-
-/// A ratio as a percentage with dive's four decimals, less the zeros that say nothing
-/// (`10 %`, `97.4324 %`).
-fn percent(ratio: f64) -> String {
-    if !ratio.is_finite() {
-        return "n/a".to_owned();
-    }
-    let fixed = go_fixed4(ratio * 100.0);
-    let short = if fixed.contains('.') {
-        fixed.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        &fixed
-    };
-    format!("{short} %")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentages_drop_idle_zeros() {
-        assert_eq!(percent(0.1), "10 %");
-        assert_eq!(percent(0.974_324), "97.4324 %");
-        assert_eq!(percent(0.5005), "50.05 %");
-        assert_eq!(percent(f64::NAN), "n/a");
     }
 }

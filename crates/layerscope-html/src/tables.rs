@@ -10,6 +10,7 @@ use layerscope_report::{HiddenFile, Report};
 
 use crate::data::Layer;
 use crate::escape::{markup, text};
+use crate::number::count;
 
 /// Rows of each table at most.
 pub const ROWS: usize = 500;
@@ -119,9 +120,9 @@ fn kind(file: &HiddenFile) -> String {
 /// A section's heading, with how many rows the table leaves out.
 pub fn heading(out: &mut String, id: &str, title: &str, what: &str, total: usize) {
     let shown = if total > ROWS {
-        format!("the largest {ROWS} of {total}")
+        format!("the largest {ROWS} of {}", count(total as u64))
     } else {
-        total.to_string()
+        count(total as u64)
     };
     let _ = write!(
         out,
@@ -134,7 +135,8 @@ pub fn heading(out: &mut String, id: &str, title: &str, what: &str, total: usize
 
 pub fn size_cell(size: u64) -> String {
     format!(
-        "<td class=\"num\" data-v=\"{size}\" title=\"{size} bytes\">{}</td>",
+        "<td class=\"num\" data-v=\"{size}\" title=\"{} bytes\">{}</td>",
+        count(size),
         text(&bytes(size))
     )
 }

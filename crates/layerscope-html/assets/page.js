@@ -4,6 +4,7 @@
 // body, and records in <body data-*> that it drew, where, and any error it met.
 (function () {
   'use strict';
+  var started = performance.now();
   var body = document.body;
   var errors = [];
 
@@ -454,7 +455,22 @@
       window.requestAnimationFrame(function () { pending = false; draw(); });
     });
     choose('files');
-    return { draw: draw, choose: choose, canvas: canvas, cells: function () { return boxes.length; } };
+    // Zooms into the directory at `where` (`/usr/lib`), as far down as it exists.
+    function zoomTo(where) {
+      var m = models[view], at = 0;
+      where.split('/').filter(Boolean).forEach(function (part) {
+        var next = m.kids[at].filter(function (k) {
+          return m.rows[k][1] === 'd' && m.rows[k][2] === part;
+        })[0];
+        if (next !== undefined) at = next;
+      });
+      m.zoom = at;
+      draw();
+    }
+    return {
+      draw: draw, choose: choose, zoomTo: zoomTo, canvas: canvas,
+      cells: function () { return boxes.length; }
+    };
   }
 
   function where(e) {
@@ -467,15 +483,22 @@
     sortable();
     var layerChart = chart();
     treemap = Treemap();
-    // Links into the page: #layer-N opens that layer's details, #treemap-hidden the map of
-    // what ships hidden.
-    var link = /^#layer-(\d+)$/.exec(window.location.hash);
+    // Links into the page: #layer-N opens that layer's details; #treemap-hidden shows the map
+    // of what ships hidden, and =/some/dir after either map's name zooms into a directory.
+    var hash = window.location.hash;
+    var link = /^#layer-(\d+)$/.exec(hash);
     if (link && layers[Number(link[1])]) layerChart.show(Number(link[1]));
-    if (window.location.hash === '#treemap-hidden') treemap.choose('hidden');
+    var map = /^#treemap(-hidden)?(?:=(.*))?$/.exec(hash);
+    if (map) {
+      if (map[1]) treemap.choose('hidden');
+      if (map[2]) treemap.zoomTo(decodeURIComponent(map[2]));
+    }
     body.dataset.chart = where(layerChart.bars);
     body.dataset.treemap = where(treemap.canvas);
     body.dataset.cells = String(treemap.cells());
+    // Since the page began loading, and how much of it this script took.
     body.dataset.drawnMs = String(Math.round(performance.now()));
+    body.dataset.scriptMs = String(Math.round(performance.now() - started));
   } catch (e) {
     record(e && e.stack ? e.stack : e);
   }

@@ -236,6 +236,35 @@ fn the_demo_page_draws_its_chart_and_treemap() {
 }
 
 #[test]
+fn a_link_opens_a_directory_of_the_treemap() {
+    let Some(browser) = browser("a_link_opens_a_directory_of_the_treemap") else {
+        return;
+    };
+    let (opened, report) = common::demo();
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("demo.html");
+    std::fs::write(&page, html(&report, &opened.tree)).unwrap();
+    let run = run(&browser, &page, "#treemap=/app", &["--dump-dom".to_owned()]);
+    assert!(run.console().is_empty(), "console: {:#?}", run.console());
+    let dom = &run.stdout;
+    assert_eq!(attribute(&body(dom), "errors"), "0");
+    let slice = |id: &str, end: &str| {
+        let from = dom.find(&format!("id=\"{id}\"")).unwrap();
+        dom[from..from + dom[from..].find(end).unwrap()].to_owned()
+    };
+    let crumbs = slice("crumbs", "</nav>");
+    assert!(crumbs.contains(">app</button>"), "{crumbs}");
+    let list = slice("tm-list", "</ol>");
+    for name in ["static/", "bin/", "README.txt", "config/", "cache/"] {
+        assert!(
+            list.contains(&format!(">{name}</span>")),
+            "{name} in {list}"
+        );
+    }
+    assert!(!list.contains(">busybox<"), "{list}");
+}
+
+#[test]
 fn hostile_names_stay_text_in_the_rendered_page() {
     let Some(browser) = browser("hostile_names_stay_text_in_the_rendered_page") else {
         return;

@@ -455,10 +455,10 @@
       window.requestAnimationFrame(function () { pending = false; draw(); });
     });
     choose('files');
-    // Zooms into the directory at `where` (`/usr/lib`), as far down as it exists.
-    function zoomTo(where) {
+    // Zooms into the directory at `target` (`/usr/lib`), as far down as it exists.
+    function zoomTo(target) {
       var m = models[view], at = 0;
-      where.split('/').filter(Boolean).forEach(function (part) {
+      target.split('/').filter(Boolean).forEach(function (part) {
         var next = m.kids[at].filter(function (k) {
           return m.rows[k][1] === 'd' && m.rows[k][2] === part;
         })[0];
@@ -491,7 +491,9 @@
     var map = /^#treemap(-hidden)?(?:=(.*))?$/.exec(hash);
     if (map) {
       if (map[1]) treemap.choose('hidden');
-      if (map[2]) treemap.zoomTo(decodeURIComponent(map[2]));
+      var dir = null;
+      try { dir = decodeURIComponent(map[2] || ''); } catch (e) { dir = null; }
+      if (dir) treemap.zoomTo(dir);
     }
     body.dataset.chart = where(layerChart.bars);
     body.dataset.treemap = where(treemap.canvas);

@@ -35,10 +35,9 @@ fn browser(test: &str) -> Option<PathBuf> {
     .flat_map(|name| std::env::split_paths(&path).map(move |dir| dir.join(name)))
     .find(|candidate| candidate.is_file());
     if found.is_none() {
-        let ci = std::env::var("CI").ok();
         assert!(
-            !layerscope_gate::ci_env_enabled(ci.as_deref()),
-            "{test}: CI is set and no Chromium is on PATH (Debian package `chromium`)"
+            std::env::var_os("CI").is_none(),
+            "{test}: CI is set and no Chromium is on PATH (.ci/run installs Debian's `chromium`)"
         );
         eprintln!("skipped {test}: no Chromium on PATH (Debian package `chromium`)");
     }

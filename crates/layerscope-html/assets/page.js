@@ -230,7 +230,9 @@
       var rows = data[view].rows;
       var kids = rows.map(function () { return []; });
       for (var i = 1; i < rows.length; i++) kids[rows[i][0]].push(i);
-      models[view] = { rows: rows, kids: kids, zoom: 0 };
+      var secrets = {};
+      data[view].secrets.forEach(function (s) { secrets[s[0]] = s[1]; });
+      models[view] = { rows: rows, kids: kids, zoom: 0, secrets: secrets };
     });
     var view = 'files';
     var boxes = [];
@@ -292,7 +294,13 @@
       ctx.fillRect(x, y, w, h);
       if (r[1] !== 'f') { ctx.fillStyle = hatch; ctx.fillRect(x, y, w, h); }
       ctx.globalAlpha = 1;
-      if (w > 2 && h > 2) {
+      var secret = m.secrets[i];
+      if (secret !== undefined && w > 4 && h > 4) {
+        // A file that holds a secret: a red frame, seen at any size.
+        ctx.strokeStyle = '#c93a2e';
+        ctx.lineWidth = 3;
+        ctx.strokeRect(x + 1.5, y + 1.5, w - 3, h - 3);
+      } else if (w > 2 && h > 2) {
         ctx.strokeStyle = 'rgba(255,255,255,0.8)';
         ctx.lineWidth = 1;
         ctx.strokeRect(x + 0.5, y + 0.5, w - 1, h - 1);
@@ -300,7 +308,7 @@
       if (w > 40 && h > 16) {
         ctx.fillStyle = faded ? '#8a939d' : '#1d232b';
         label(name(r), x, y + 1, w, false);
-        if (h > 32) label(bytes(r[3]), x, y + 16, w, false);
+        if (h > 32) label(bytes(r[3]) + (secret !== undefined ? ' · secret' : ''), x, y + 16, w, false);
       }
     }
     function draw() {
@@ -349,7 +357,9 @@
         var swatch = el('i', 'sw');
         swatch.style.background = colour(r[4]);
         li.appendChild(swatch);
-        li.appendChild(el('span', 'nm', r[1] === 'd' ? r[2] + '/' : name(r)));
+        var nm = el('span', 'nm', r[1] === 'd' ? r[2] + '/' : name(r));
+        if (m.secrets[k] !== undefined) nm.appendChild(el('span', 'sec', 'secret'));
+        li.appendChild(nm);
         li.appendChild(el('span', 'sz', bytes(r[3])));
         var pc = el('span', 'pc');
         var fill = el('i');
@@ -397,6 +407,9 @@
           lines.push((r[6] === 'opaqueDir' ? 'hidden by an opaque directory in ' : r[6] + ' by ') + layerText(r[4]));
         } else {
           lines.push('added by ' + layerText(r[4]));
+        }
+        if (m.secrets[i] !== undefined) {
+          lines.push('holds a secret (' + m.secrets[i] + '): see Secrets below, value masked');
         }
       }
       return { title: r[1] === 's' ? path(m, r[0]) + '/ (small files)' : path(m, i), lines: lines };

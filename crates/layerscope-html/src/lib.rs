@@ -36,7 +36,7 @@ pub fn html(report: &Report, tree: &ImageTree) -> String {
     let data = data::Data {
         version: 1,
         layers: data::layers(report, tree, &split),
-        files: treemap::final_files(tree, &stack),
+        files: treemap::final_files(tree, &stack, report),
         hidden: treemap::hidden_files(tree, report),
     };
     page::write(report, &data)

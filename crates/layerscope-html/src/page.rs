@@ -165,6 +165,17 @@ fn note(out: &mut String, view: &str, map: &Treemap, what: &str) {
     } else if map.files > 0 {
         text_.push_str(" Every file has a box of its own.");
     }
+    if !map.secrets.is_empty() {
+        let _ = write!(
+            text_,
+            " A red frame marks the {} that hold a secret.",
+            if map.secrets.len() == 1 {
+                "file".to_owned()
+            } else {
+                format!("{} files", count(map.secrets.len() as u64))
+            }
+        );
+    }
     if map.empty_files > 0 {
         let _ = write!(
             text_,

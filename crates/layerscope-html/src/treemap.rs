@@ -28,6 +28,8 @@ pub struct Leaf {
     pub layer: u32,
     /// For a hidden version: the layer that ships it and how it was hidden.
     pub shipped: Option<(u32, Hide)>,
+    /// The secret finding (its index in the report) this version holds, if any.
+    pub secret: Option<u32>,
 }
 
 /// A treemap, as the page's script reads it.
@@ -57,6 +59,8 @@ pub struct Treemap {
     /// file the layer that added it (hid it, in the hidden map), for a directory or a
     /// small-files box the layer that contributed most of its bytes. Names are printable.
     pub rows: Vec<Row>,
+    /// The file boxes that hold a secret: `[row, rule]`.
+    pub secrets: Vec<(usize, String)>,
 }
 
 /// One box of a treemap.
@@ -72,16 +76,26 @@ pub struct Row {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
-    Dir { files: u64 },
-    File { shipped: Option<(u32, Hide)> },
-    Small { files: u64 },
+    Dir {
+        files: u64,
+    },
+    File {
+        shipped: Option<(u32, Hide)>,
+        /// Not written with the row: [`Treemap::secrets`] lists the rows that hold one.
+        secret: Option<u32>,
+    },
+    Small {
+        files: u64,
+    },
 }
 
 impl Serialize for Row {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let len = match self.kind {
-            Kind::File { shipped: Some(_) } => 7,
-            Kind::File { shipped: None } => 5,
+            Kind::File {
+                shipped: Some(_), ..
+            } => 7,
+            Kind::File { shipped: None, .. } => 5,
             Kind::Dir { .. } | Kind::Small { .. } => 6,
         };
         let mut seq = s.serialize_seq(Some(len))?;
@@ -101,19 +115,36 @@ impl Serialize for Row {
             Kind::Dir { files } | Kind::Small { files } => seq.serialize_element(&files)?,
             Kind::File {
                 shipped: Some((layer, how)),
+                ..
             } => {
                 seq.serialize_element(&layer)?;
                 seq.serialize_element(&how)?;
             }
-            Kind::File { shipped: None } => {}
+            Kind::File { shipped: None, .. } => {}
         }
         seq.end()
     }
 }
 
+/// The versions that hold a secret, by (path, layer whose tar holds it), to the finding.
+fn secrets(tree: &ImageTree, report: &Report) -> FxHashMap<(NodeId, u32), u32> {
+    let mut places = FxHashMap::default();
+    for (index, finding) in report.leaks.secrets.iter().enumerate() {
+        for place in &finding.places {
+            if let Some(node) = tree.lookup(&place.path) {
+                places
+                    .entry((node, place.layer as u32))
+                    .or_insert(index as u32);
+            }
+        }
+    }
+    places
+}
+
 /// The final filesystem: every file the top of the image shows, coloured by the layer that
 /// added the version it shows.
-pub fn final_files(tree: &ImageTree, stack: &Stack<'_>) -> Treemap {
+pub fn final_files(tree: &ImageTree, stack: &Stack<'_>, report: &Report) -> Treemap {
+    let secrets = secrets(tree, report);
     let leaves = (0..tree.node_count() as NodeId)
         .filter(|&node| node != ROOT)
         .filter_map(|node| {
@@ -124,15 +155,17 @@ pub fn final_files(tree: &ImageTree, stack: &Stack<'_>) -> Treemap {
                 size: entry.size,
                 layer: at.layer,
                 shipped: None,
+                secret: secrets.get(&(node, at.layer)).copied(),
             })
         })
         .collect();
-    build(tree, leaves, BUDGET)
+    with_rules(build(tree, leaves, BUDGET), report)
 }
 
 /// What ships but is hidden: every reclaimable version at its path, coloured by the layer that
 /// hid it.
 pub fn hidden_files(tree: &ImageTree, report: &Report) -> Treemap {
+    let secrets = secrets(tree, report);
     let leaves = report
         .reclaimable
         .files
@@ -145,10 +178,31 @@ pub fn hidden_files(tree: &ImageTree, report: &Report) -> Treemap {
                 size: file.size,
                 layer: file.hidden_by.layer as u32,
                 shipped: Some((file.layer as u32, file.hidden_by.how)),
+                secret: secrets.get(&(node, file.layer as u32)).copied(),
             })
         })
         .collect();
-    build(tree, leaves, BUDGET)
+    with_rules(build(tree, leaves, BUDGET), report)
+}
+
+/// Names the secret of each box that holds one by its finding's rule.
+fn with_rules(mut map: Treemap, report: &Report) -> Treemap {
+    map.secrets = map
+        .rows
+        .iter()
+        .enumerate()
+        .filter_map(|(row, r)| match r.kind {
+            Kind::File {
+                secret: Some(finding),
+                ..
+            } => {
+                let rule = &report.leaks.secrets.get(finding as usize)?.rule;
+                Some((row, layerscope_format::printable(rule).into_owned()))
+            }
+            _ => None,
+        })
+        .collect();
+    map
 }
 
 /// One directory with a box of its own, while the tree is put together.
@@ -278,6 +332,7 @@ pub fn build(tree: &ImageTree, leaves: Vec<Leaf>, budget: usize) -> Treemap {
             .filter(|r| matches!(r.kind, Kind::Small { .. }))
             .count() as u64,
         rows,
+        secrets: Vec::new(),
     }
 }
 
@@ -345,6 +400,7 @@ fn rows(tree: &ImageTree, leaves: &[Leaf], dirs: &mut Kept) -> Vec<Row> {
                             parent: Some(at),
                             kind: Kind::File {
                                 shipped: leaf.shipped,
+                                secret: leaf.secret,
                             },
                             name: layerscope_format::printable(tree.name(leaf.node)).into_owned(),
                             bytes: leaf.size,
@@ -382,7 +438,7 @@ fn rows(tree: &ImageTree, leaves: &[Leaf], dirs: &mut Kept) -> Vec<Row> {
 fn order(a: &Row, b: &Row) -> std::cmp::Ordering {
     let rank = |row: &Row| match row.kind {
         Kind::Dir { .. } => (0, None),
-        Kind::File { shipped } => (1, shipped),
+        Kind::File { shipped, .. } => (1, shipped),
         Kind::Small { .. } => (2, None),
     };
     b.bytes
@@ -429,6 +485,7 @@ mod tests {
                     size: entry.size,
                     layer: at.layer,
                     shipped: None,
+                    secret: None,
                 })
             })
             .collect();

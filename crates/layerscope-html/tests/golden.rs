@@ -121,6 +121,19 @@ fn the_treemaps_hold_the_final_files_and_the_hidden_versions() {
     assert_eq!(report_bin[4], 12);
     assert_eq!(report_bin[5], 9);
     assert_eq!(report_bin[6], "deleted");
+    // The versions that hold the planted secrets are marked, by the rule that found them.
+    let marked: Vec<&str> = hidden["secrets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| rows[s[0].as_u64().unwrap() as usize][2].as_str().unwrap())
+        .collect();
+    assert_eq!(marked, [".env", "id_ed25519"]);
+    assert_eq!(
+        files["secrets"],
+        Value::Array(Vec::new()),
+        "none is left visible"
+    );
     let cache = rows.iter().filter(|r| r[6] == "opaqueDir").count();
     assert_eq!(
         cache, 3,

@@ -101,6 +101,11 @@
     return layer ? 'layer ' + index + ' (' + layer.label + ')' : 'layer ' + index;
   }
 
+  // How a version was hidden, in words.
+  function how(word) {
+    return word === 'opaqueDir' ? 'hidden by an opaque directory' : word;
+  }
+
   // A short table of [path, bytes, note] rows under a heading, when there are rows.
   function files(parent, title, rows) {
     if (!rows.length) return;
@@ -143,9 +148,6 @@
         pair(dl, 'hid', count(layer.hidFiles) + ' versions that this or earlier layers ship, ' + bytes(layer.hidBytes));
         detail.appendChild(dl);
         detail.appendChild(el('pre', null, layer.command || '(no command recorded)'));
-        function how(word) {
-          return word === 'opaqueDir' ? 'hidden by an opaque directory' : word;
-        }
         files(detail, 'Its largest files', layer.largest.map(function (f) {
           var note = f[2] === 'hidden' ? 'hidden later: ' + how(f[4]) + ' by ' + layerText(f[3])
             : f[2] === 'unchanged' ? 'unchanged: the same file as below' : 'added, still visible';

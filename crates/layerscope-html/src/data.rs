@@ -81,6 +81,8 @@ impl Serialize for Largest {
 /// How many characters of a command a label shows.
 pub const LABEL_CHARS: usize = 72;
 
+/// Every layer as the script reads it: the report's command and size, the replay's split and
+/// largest versions, and what it hid, from the reclaimable files.
 pub fn layers(report: &Report, tree: &ImageTree, splits: &[LayerSplit]) -> Vec<Layer> {
     let count = report.image.layers.len();
     let mut hid = vec![(0_u64, 0_u64, Vec::new()); count];

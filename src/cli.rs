@@ -103,6 +103,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "PATH")]
     pub markdown: Option<String>,
 
+    /// Write the report as one self-contained HTML page to PATH: the layers as bars, a treemap
+    /// of where the bytes went, the findings and the file tables.
+    #[arg(long, value_name = "PATH")]
+    pub html: Option<String>,
+
     /// Print no report and no progress, only errors: the exit code and the files written say it all.
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,

@@ -1,5 +1,5 @@
-//! The report documents a run writes (`--json`, `--sarif`, `--junit`, `--markdown`), and what a
-//! GitHub Actions run adds by itself: every one a view of the one report.
+//! The report documents a run writes (`--json`, `--sarif`, `--junit`, `--markdown`, `--html`),
+//! and what a GitHub Actions run adds by itself: every one a view of the one report.
 
 use std::io::Write as _;
 
@@ -16,6 +16,7 @@ pub struct Requested {
     sarif: Option<String>,
     junit: Option<String>,
     markdown: Option<String>,
+    html: Option<String>,
 }
 
 impl Requested {
@@ -26,6 +27,7 @@ impl Requested {
             sarif: args.sarif.clone(),
             junit: args.junit.clone(),
             markdown: args.markdown.clone(),
+            html: args.html.clone(),
         };
         let to_stdout: Vec<&str> = requested
             .targets()
@@ -47,6 +49,7 @@ impl Requested {
             ("--sarif", &self.sarif),
             ("--junit", &self.junit),
             ("--markdown", &self.markdown),
+            ("--html", &self.html),
         ]
         .into_iter()
         .filter_map(|(flag, target)| target.as_deref().map(|t| (flag, t)))
@@ -78,6 +81,9 @@ impl Requested {
         }
         if let Some(target) = &self.markdown {
             output::write(target, &layerscope_printer::markdown(report))?;
+        }
+        if let Some(target) = &self.html {
+            output::write(target, &layerscope_html::html(report, tree))?;
         }
         Ok(())
     }

@@ -29,6 +29,8 @@ fn one_run_writes_every_format_beside_the_text() {
             &path("r.xml"),
             "--markdown",
             &path("r.md"),
+            "--html",
+            &path("r.html"),
             &demo(),
         ],
     );
@@ -53,6 +55,9 @@ fn one_run_writes_every_format_beside_the_text() {
             .unwrap()
             .starts_with("### layerscope: ")
     );
+    let html = std::fs::read_to_string(path("r.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>"), "{}", &html[..80]);
+    assert!(html.contains("testdata/demo.tar"));
 }
 
 #[test]

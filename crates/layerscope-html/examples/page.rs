@@ -37,7 +37,7 @@ fn run(image: &std::path::Path, out: &std::path::Path) -> Result<(), Box<dyn std
     let start = Instant::now();
     let mut report = Report::build(&image.display().to_string(), &opened, &scanner);
     let rules = GateConfig::defaults().rules(Applies::All)?;
-    report.gate = Some(rules.evaluate(&report, Applies::All, None));
+    report.gate = Some(rules.evaluate(&report, Applies::All, None, None));
     let analysed = start.elapsed();
     let start = Instant::now();
     let page = layerscope_html::html(&report, &opened.tree);

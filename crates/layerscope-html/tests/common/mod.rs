@@ -23,7 +23,7 @@ pub fn open(path: &Path, name: &str) -> (Opened, Report) {
     let opened = layerscope_report::open(path, &Options::default(), Some(&scanner)).unwrap();
     let mut report = Report::build(name, &opened, &scanner);
     let rules = GateConfig::defaults().rules(Applies::All).unwrap();
-    report.gate = Some(rules.evaluate(&report, Applies::All, None));
+    report.gate = Some(rules.evaluate(&report, Applies::All, None, None));
     (opened, report)
 }
 

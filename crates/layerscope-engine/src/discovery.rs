@@ -166,13 +166,15 @@ fn shown(path: &Path) -> String {
 pub(crate) fn podman(env: &Env) -> Result<Endpoint, EngineError> {
     if let Some(host) = env.var("CONTAINER_HOST") {
         let Some(path) = host.strip_prefix("unix://") else {
-            let scheme = host.split_once("://").map_or("a bare address", |(s, _)| s);
+            let what = host.split_once("://").map_or_else(
+                || "addresses without a scheme".to_owned(),
+                |(scheme, _)| format!("{}:// engines", crate::text::quoted(scheme)),
+            );
             return Err(EngineError::Unsupported {
                 origin: "CONTAINER_HOST".into(),
                 host: crate::text::quoted(host),
                 reason: format!(
-                    "{} engines are not supported (layerscope talks to Podman over a unix:// socket or the podman command)",
-                    crate::text::quoted(scheme)
+                    "{what} are not supported (layerscope talks to Podman over a unix:// socket or the podman command)"
                 ),
             });
         };

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::sync::OnceLock;
 
 use crate::api::{self, ApiVersion};
-use crate::cli::Podman;
+use crate::command::Podman;
 use crate::endpoint::Endpoint;
 use crate::env::Env;
 use crate::error::EngineError;
@@ -240,6 +240,6 @@ mod tests {
         fn send<T: Send>() {}
         shared::<Engine>();
         send::<crate::api::Export>();
-        send::<crate::cli::Save>();
+        send::<crate::command::Save>();
     }
 }

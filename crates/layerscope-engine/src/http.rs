@@ -7,7 +7,7 @@ use std::net::{TcpStream, ToSocketAddrs};
 use std::os::unix::net::UnixStream;
 use std::time::Duration;
 
-use crate::chunked::Chunked;
+use crate::chunk::Chunked;
 use crate::endpoint::Endpoint;
 use crate::error::EngineError;
 

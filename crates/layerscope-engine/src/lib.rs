@@ -63,8 +63,8 @@
 //! stderr, an unsupported or missing engine address or context.
 
 mod api;
-mod chunked;
-mod cli;
+mod chunk;
+mod command;
 mod discovery;
 mod endpoint;
 mod engine;

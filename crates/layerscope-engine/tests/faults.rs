@@ -148,6 +148,24 @@ fn content_length_and_close_delimited_bodies() {
 }
 
 #[test]
+fn the_body_streams_before_the_engine_has_sent_it_all() {
+    let data = payload(50_000);
+    let wire = encode_chunked(&data, 4096);
+    // The engine holds back everything after the first 10,000 bytes until the test has read
+    // the first 5,000: an export that waited for the whole body would never get them.
+    let (reply, open) = Reply::chunked(200, &wire, &[10_000]).gated(2);
+    let fake = FakeEngine::start(vec![Reply::version("1.41"), reply]);
+    let mut reader = fake.docker().export("app:1", None).unwrap();
+    let mut first = vec![0u8; 5000];
+    reader.read_exact(&mut first).unwrap();
+    assert!(first == data[..5000]);
+    open.send(()).unwrap();
+    let (rest, error) = read_all(reader);
+    assert!(error.is_none(), "{error:?}");
+    assert!(rest == data[5000..]);
+}
+
+#[test]
 fn inspect_reads_the_image_and_names_what_is_missing() {
     let hex = "c82df3d83a3817a0479d54ca0981367c15ee2e8b9f25364792143453e2b16e96";
     let json = format!(

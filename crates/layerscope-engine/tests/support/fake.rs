@@ -7,7 +7,7 @@ use std::io::{Read, Write};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
@@ -19,6 +19,8 @@ use layerscope_engine::{Engine, Env, Kind};
 #[derive(Debug, Clone, Default)]
 pub struct Reply {
     pub pieces: Vec<Vec<u8>>,
+    /// Before writing the piece of this index, wait until the test says so.
+    pub gate: Option<(usize, Arc<Mutex<mpsc::Receiver<()>>>)>,
 }
 
 impl Reply {
@@ -30,7 +32,15 @@ impl Reply {
     {
         Reply {
             pieces: pieces.into_iter().map(Into::into).collect(),
+            gate: None,
         }
+    }
+
+    /// This reply, holding back piece `index` and the rest until the returned sender sends.
+    pub fn gated(mut self, index: usize) -> (Reply, mpsc::Sender<()>) {
+        let (send, receive) = mpsc::channel();
+        self.gate = Some((index, Arc::new(Mutex::new(receive))));
+        (self, send)
     }
 
     /// A status with a `Content-Length` body.
@@ -66,7 +76,7 @@ impl Reply {
             at = cut;
         }
         pieces.push(wire[at..].to_vec());
-        Reply { pieces }
+        Reply { pieces, gate: None }
     }
 }
 
@@ -208,6 +218,12 @@ fn answer(mut stream: UnixStream, reply: &Reply, seen: &Mutex<Vec<Seen>>) {
         headers,
     });
     for (i, piece) in reply.pieces.iter().enumerate() {
+        if let Some((index, gate)) = &reply.gate
+            && *index == i
+        {
+            // Not forever: a test that failed before opening the gate still stops the fake.
+            let _ = gate.lock().unwrap().recv_timeout(Duration::from_secs(60));
+        }
         if i > 0 {
             std::thread::sleep(Duration::from_millis(2));
         }

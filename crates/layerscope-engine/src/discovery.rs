@@ -99,6 +99,9 @@ fn context(config_dir: &Path, name: &str, origin: &str) -> Result<Endpoint, Engi
     struct DockerEndpoint {
         #[serde(rename = "Host", default)]
         host: String,
+        /// TLS without checking the certificate: still TLS.
+        #[serde(rename = "SkipTLSVerify", default)]
+        skip_tls_verify: bool,
     }
     let id = context_id(name);
     let path = config_dir.join("contexts/meta").join(&id).join("meta.json");
@@ -115,28 +118,36 @@ fn context(config_dir: &Path, name: &str, origin: &str) -> Result<Endpoint, Engi
     };
     let meta: Meta =
         serde_json::from_slice(&bytes).map_err(|e| config_error(&path, &e.to_string()))?;
-    let host = meta
+    let docker = meta
         .endpoints
         .docker
-        .map(|docker| docker.host)
-        .filter(|host| !host.is_empty())
+        .filter(|docker| !docker.host.is_empty())
         .ok_or_else(|| config_error(&path, "it names no Endpoints.docker.Host"))?;
+    let host = docker.host;
     let context_origin = format!("Docker context `{}`", crate::text::quoted(name));
     let endpoint = parse_host(&context_origin, &host)?;
     // A context keeps its CA and client certificate under contexts/tls/<id>/docker/; having
     // them means TLS, which would be silently dropped here.
-    if matches!(endpoint, Endpoint::Tcp(_))
-        && config_dir
+    if matches!(endpoint, Endpoint::Tcp(_)) {
+        let how = if docker.skip_tls_verify {
+            Some("the context sets SkipTLSVerify")
+        } else if config_dir
             .join("contexts/tls")
             .join(&id)
             .join("docker")
             .exists()
-    {
-        return Err(EngineError::Tls {
-            origin: context_origin,
-            host: crate::text::quoted(&host),
-            how: "the context has TLS material".into(),
-        });
+        {
+            Some("the context has TLS material")
+        } else {
+            None
+        };
+        if let Some(how) = how {
+            return Err(EngineError::Tls {
+                origin: context_origin,
+                host: crate::text::quoted(&host),
+                how: how.into(),
+            });
+        }
     }
     Ok(endpoint)
 }

@@ -22,7 +22,8 @@
 //!   to the engine is not supported). Else the context `DOCKER_CONTEXT` names, else the
 //!   `currentContext` of `$DOCKER_CONFIG/config.json` (`~/.docker/config.json`); a context
 //!   other than `default` is read from `contexts/meta/<sha256 of its name>/meta.json`
-//!   (`Endpoints.docker.Host`), and one that is missing is an error naming it. Else
+//!   (`Endpoints.docker.Host`; a `tcp://` one with `SkipTLSVerify` or TLS material under
+//!   `contexts/tls/` is refused), and one that is missing is an error naming it. Else
 //!   `unix:///var/run/docker.sock`. `DOCKER_HOST` wins over contexts, as in the docker CLI.
 //! - **Podman**: `CONTAINER_HOST` (`unix://` only), else `$XDG_RUNTIME_DIR/podman/podman.sock`
 //!   if it exists, else `/run/podman/podman.sock` if it exists, else the `podman` command on

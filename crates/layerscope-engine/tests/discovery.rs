@@ -277,6 +277,20 @@ fn engines_that_cannot_be_talked_to_are_refused_with_the_reason() {
         )),
         "Docker context `tls` is tcp://10.0.0.7:2376 with TLS (the context has TLS material): TLS to the engine is not supported (use its unix socket, or a plain tcp:// engine)"
     );
+    let skip = config.path().join("contexts/meta").join(sha256_hex("skip"));
+    std::fs::create_dir_all(&skip).unwrap();
+    std::fs::write(
+        skip.join("meta.json"),
+        r#"{"Name":"skip","Endpoints":{"docker":{"Host":"tcp://10.0.0.7:2376","SkipTLSVerify":true}}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        docker_error(&env(
+            &[("DOCKER_CONFIG", dir), ("DOCKER_CONTEXT", "skip")],
+            None
+        )),
+        "Docker context `skip` is tcp://10.0.0.7:2376 with TLS (the context sets SkipTLSVerify): TLS to the engine is not supported (use its unix socket, or a plain tcp:// engine)"
+    );
 }
 
 fn podman(env: &Env) -> Result<Endpoint, String> {

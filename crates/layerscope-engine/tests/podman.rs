@@ -71,9 +71,9 @@ fn inspect_and_export_through_podmans_service() {
         return;
     }
     let storage = Storage::new();
-    storage.load("demo.tar");
+    storage.load(&support::testdata("demo.tar"));
     let service = storage.serve();
-    let mut env = storage.env.clone();
+    let mut env = support::env(&storage);
     env.vars.insert("CONTAINER_HOST".into(), service.host());
     let engine = Engine::find(Kind::Podman, &env).unwrap();
     assert_eq!(engine.endpoint(), &Endpoint::Unix(service.socket.clone()));
@@ -136,15 +136,15 @@ fn inspect_and_export_through_the_podman_command() {
         return;
     }
     let storage = Storage::new();
-    storage.load("demo.tar");
+    storage.load(&support::testdata("demo.tar"));
     // No CONTAINER_HOST and no socket in XDG_RUNTIME_DIR: the command on PATH, unless this
     // machine runs rootful Podman's socket, which discovery would take first.
-    let engine = match Engine::find(Kind::Podman, &storage.env).unwrap() {
+    let engine = match Engine::find(Kind::Podman, &support::env(&storage)).unwrap() {
         engine if matches!(engine.endpoint(), Endpoint::PodmanCli(_)) => engine,
         _ => Engine::at(
             Kind::Podman,
             Endpoint::PodmanCli("/usr/bin/podman".into()),
-            &storage.env,
+            &support::env(&storage),
         ),
     };
     assert_eq!(engine.describe(), "podman (the podman command)");

@@ -47,17 +47,14 @@ fn manifests_indexes_and_blobs_from_a_real_registry() {
         return;
     }
     let registry = Registry::start(&Setup::default());
-    registry.seed(
-        "oci-archive-gzip.tar",
-        "tiny:gzip",
-        &["--dest-tls-verify=false"],
-    );
-    registry.seed(
-        "oci-archive-zstd.tar",
-        "tiny:zstd",
-        &["--dest-tls-verify=false"],
-    );
-    registry.seed(
+    for (archive, name) in [
+        ("oci-archive-gzip.tar", "tiny:gzip"),
+        ("oci-archive-zstd.tar", "tiny:zstd"),
+    ] {
+        support::seed(&registry, archive, name, &["--dest-tls-verify=false"]);
+    }
+    support::seed(
+        &registry,
         "multi-platform.oci.tar",
         "tiny:multi",
         &["--all", "--dest-tls-verify=false"],

@@ -73,7 +73,8 @@ fn a_registry_over_tls_with_a_password() {
         ..Setup::default()
     });
     let ca_dir = certs.ca_dir.to_str().unwrap();
-    registry.seed(
+    support::seed(
+        &registry,
         "oci-archive-gzip.tar",
         "tiny:gzip",
         &["--dest-cert-dir", ca_dir, "--dest-creds", "user:pass"],

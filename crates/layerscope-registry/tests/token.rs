@@ -326,7 +326,8 @@ fn a_real_registry_with_token_auth() {
         )),
         ..Setup::default()
     });
-    registry.seed(
+    support::seed(
+        &registry,
         "oci-archive-zstd.tar",
         "tiny:zstd",
         &["--dest-tls-verify=false", "--dest-creds", "user:pass"],

@@ -6,6 +6,8 @@
 
 mod archive;
 mod layer;
+pub mod podman;
+pub mod servers;
 
 pub use archive::{DockerSave, Step, oci_archive, oci_dir, outer, probe};
 pub use layer::{Entry, layer};

@@ -3,23 +3,22 @@
 #![allow(dead_code)]
 
 pub mod fake;
-pub mod podman;
 
 use std::path::{Path, PathBuf};
 
-use layerscope_engine::EngineError;
+use layerscope_engine::{EngineError, Env};
+// Each test file uses its own part of these.
+#[allow(unused_imports)]
+pub use layerscope_testkit::podman::{self, DEMO, Storage};
+#[allow(unused_imports)]
+pub use layerscope_testkit::servers::need;
 
-/// Whether `tool` is on `PATH`. When it is not, a test fails if `CI` is `true` and is skipped
-/// with the reason printed otherwise.
-pub fn need(tool: &str, package: &str) -> bool {
-    let found = std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(tool).is_file()));
-    if !found {
-        let message = format!("`{tool}` is not installed (apt-get install {package})");
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "{message}");
-        eprintln!("skipped: {message}");
+/// The environment that points the engine crate at STORAGE, as it points podman.
+pub fn env(storage: &Storage) -> Env {
+    Env {
+        vars: storage.vars.clone(),
+        home: Some(storage.home.clone()),
     }
-    found
 }
 
 /// A file of the workspace's `testdata/`.

@@ -8,8 +8,6 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use layerscope_engine::Env;
-
 /// The demo image's name once loaded.
 pub const DEMO: &str = "docker.io/library/layerscope-demo:latest";
 
@@ -17,7 +15,15 @@ pub const DEMO: &str = "docker.io/library/layerscope-demo:latest";
 /// points podman at them (and at nothing of this machine's).
 pub struct Storage {
     pub dir: tempfile::TempDir,
-    pub env: Env,
+    /// Every variable podman runs with: nothing else of this machine's environment.
+    pub vars: HashMap<String, String>,
+    pub home: PathBuf,
+}
+
+impl Default for Storage {
+    fn default() -> Self {
+        Storage::new()
+    }
 }
 
 impl Storage {
@@ -79,10 +85,8 @@ impl Storage {
             ("HOME".to_owned(), path("home")),
         ]);
         Storage {
-            env: Env {
-                vars,
-                home: Some(d.join("home")),
-            },
+            vars,
+            home: d.join("home"),
             dir,
         }
     }
@@ -92,19 +96,19 @@ impl Storage {
         Command::new("podman")
             .args(args)
             .env_clear()
-            .envs(&self.env.vars)
+            .envs(&self.vars)
             .stdin(Stdio::null())
             .output()
             .unwrap()
     }
 
-    /// `podman load -i` a testdata archive.
-    pub fn load(&self, archive: &str) {
-        let path = super::testdata(archive);
+    /// `podman load -i` an archive.
+    pub fn load(&self, path: &Path) {
         let output = self.podman(&["load", "-i", &path.to_string_lossy()]);
         assert!(
             output.status.success(),
-            "podman load {archive} failed: {}",
+            "podman load {} failed: {}",
+            path.display(),
             String::from_utf8_lossy(&output.stderr)
         );
     }
@@ -128,7 +132,7 @@ impl Storage {
             .args(["system", "service", "--time=0"])
             .arg(format!("unix://{}", socket.display()))
             .env_clear()
-            .envs(&self.env.vars)
+            .envs(&self.vars)
             .stdin(Stdio::null())
             .stdout(log.try_clone().unwrap())
             .stderr(log)

@@ -144,9 +144,16 @@ pub struct RunArgs {
 
 #[derive(Debug, Args, Clone, Default)]
 pub struct SourceArgs {
-    /// Where the image comes from: docker-archive, oci-archive or oci (dive's --source).
+    /// Where the image comes from when its name has no prefix: docker, podman, registry,
+    /// docker-archive, oci-archive, oci or dir (dive's --source). Without it, a path is read as
+    /// a file and a reference is looked for in the Docker engine, then Podman, then its registry.
     #[arg(long, value_name = "SOURCE", env = "DIVE_SOURCE")]
     pub source: Option<String>,
+
+    /// Allow plain HTTP and unverified certificates for this registry (HOST[:PORT]), as
+    /// Docker's --insecure-registry; loopback registries need no flag.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub insecure_registry: Vec<String>,
 
     /// Platform to pick from a multi-platform index (default: this machine's).
     #[arg(long, value_name = "OS/ARCH[/VARIANT]")]

@@ -1,11 +1,13 @@
-//! From an image reference to per-layer trees: the reader streams, the tree crate scans.
+//! From what the user typed to per-layer trees: the source crate finds the image, the reader
+//! streams it, the tree crate scans.
 
 use std::sync::Arc;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use layerscope_leaks::SecretScanner;
-use layerscope_reader::{Options, Platform, Progress, reference};
+use layerscope_reader::{Options, Platform, Progress};
 use layerscope_report::Opened;
+use layerscope_source::{Request, Transport};
 
 use crate::cli::SourceArgs;
 
@@ -27,26 +29,28 @@ fn read(
     scanner: Option<&SecretScanner>,
     show_progress: bool,
 ) -> Result<(Opened, String)> {
-    let r = reference::parse(input);
-    if let Some(source) = &args.source
-        && r.transport.is_none()
-        && !matches!(
-            source.as_str(),
-            "docker-archive" | "docker-tar" | "oci-archive" | "oci" | "dir"
-        )
-    {
-        bail!(
-            "--source {source}: only docker-archive, oci-archive and oci are supported (engine and registry sources are not yet)"
-        );
-    }
-    let name = r.path.display().to_string();
+    let source = args.source.as_deref().map(Transport::parse).transpose()?;
+    let platform = args.platform.as_deref().map(Platform::parse).transpose()?;
+    let max_layer_bytes = layerscope_format::parse_bytes(&args.max_layer_size)
+        .with_context(|| format!("--max-layer-size {}", args.max_layer_size))?;
+    let mut registry = layerscope_registry::Options::from_env();
+    registry
+        .insecure
+        .extend(args.insecure_registry.iter().cloned());
+    let located = layerscope_source::locate(&Request {
+        input: input.to_owned(),
+        source,
+        platform: platform.clone(),
+        registry,
+    })?;
+    let name = located.name();
+    let (input, image) = located.into_input();
     let progress = Arc::new(Progress::default());
     let options = Options {
-        image: args.pick.clone().or(r.image),
-        platform: args.platform.as_deref().map(Platform::parse).transpose()?,
+        image: args.pick.clone().or(image),
+        platform,
         bomb: layerscope_reader::BombLimits {
-            max_layer_bytes: layerscope_format::parse_bytes(&args.max_layer_size)
-                .with_context(|| format!("--max-layer-size {}", args.max_layer_size))?,
+            max_layer_bytes,
             ..Default::default()
         },
         verify: !args.no_verify,
@@ -54,7 +58,7 @@ fn read(
         ..Options::default()
     };
     let display = show_progress.then(|| crate::progress::Display::start(&progress));
-    let opened = layerscope_report::open(&r.path, &options, scanner);
+    let opened = layerscope_report::open_input(&input, &options, scanner);
     drop(display);
     Ok((opened?, name))
 }

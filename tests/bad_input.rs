@@ -187,9 +187,8 @@ fn wrong_platform_lists_the_available_ones() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains(
-            "no image for platform linux/s390x; the archive has: linux/amd64, linux/arm64"
-        ),
+        stderr(&o)
+            .contains("no image for platform linux/s390x; available: linux/amd64, linux/arm64"),
         "{}",
         stderr(&o)
     );
@@ -221,7 +220,7 @@ fn a_platform_the_index_names_but_the_archive_lacks_is_an_error() {
     );
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("no image for platform linux/arm64; the archive has: linux/amd64"),
+        stderr(&o).contains("no image for platform linux/arm64; available: linux/amd64"),
         "{}",
         stderr(&o)
     );

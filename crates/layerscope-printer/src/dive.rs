@@ -4,7 +4,7 @@
 
 use layerscope_format::float::go_fixed4;
 use layerscope_format::{bytes, printable};
-use layerscope_report::{GateReport, Report, RuleSet, Status};
+use layerscope_report::{GateReport, Report, RuleSet, Source, Status};
 
 use crate::paint::{BLUE, BOLD, BOLD_INVERSE_RED, GREEN, Out, RED};
 
@@ -31,7 +31,12 @@ fn header(out: &mut Out, report: &Report) {
     let source = image.source.as_str();
     let label = out.paint(BOLD, "Image Source: ");
     out.line(&format!("{label}{source}://{}", printable(&image.name)));
-    let extracting = out.paint(BOLD, &format!("Extracting image from {source}..."));
+    // dive names the engine's resolver `docker-engine`.
+    let resolver = match image.source {
+        Source::Docker => "docker-engine",
+        other => other.as_str(),
+    };
+    let extracting = out.paint(BOLD, &format!("Extracting image from {resolver}..."));
     out.line(&format!(
         "{extracting} (this can take a while for large images)"
     ));

@@ -42,7 +42,7 @@ pub enum ReadError {
         "entry `{name}` has media type {media_type}, which layerscope does not read (OCI and Docker schema 2 image manifests and indexes are)"
     )]
     UnknownMediaType { name: String, media_type: String },
-    #[error("no image for platform {wanted}; the archive has: {available}")]
+    #[error("no image for platform {wanted}; available: {available}")]
     NoSuchPlatform { wanted: String, available: String },
     #[error("no image named `{wanted}`; the archive has: {available}")]
     NoSuchImage { wanted: String, available: String },

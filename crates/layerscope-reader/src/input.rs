@@ -29,6 +29,7 @@ pub enum Origin {
 }
 
 /// An image's bytes, wherever they are.
+#[derive(Debug)]
 pub enum Input {
     /// A `docker save` archive (any layout, compressed or not), an oci-archive, an OCI layout
     /// directory or a containers `dir:` directory.

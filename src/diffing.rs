@@ -17,15 +17,26 @@ use crate::tui;
 /// An image read, with the name it is reported under.
 pub type Named = (Opened, String);
 
-/// Reads one side of a comparison; an error says which side it is.
-pub fn open_side(
+/// One side of a comparison: the image read and its report.
+pub struct Side {
+    pub opened: Opened,
+    pub report: Report,
+}
+
+/// Reads one side of a comparison and builds its report, so that both sides' analyses run at
+/// once too; an error says which side it is.
+fn open_side(
     side: &str,
     input: &str,
     source: &SourceArgs,
-    scanner: Option<&SecretScanner>,
+    scanner: &SecretScanner,
+    scan: bool,
     progress: bool,
-) -> Result<Named> {
-    load::open(input, source, scanner, progress).with_context(|| format!("the {side}"))
+) -> Result<Side> {
+    let (opened, name) = load::open(input, source, scan.then_some(scanner), progress)
+        .with_context(|| format!("the {side}"))?;
+    let report = Report::build(&name, &opened, scanner);
+    Ok(Side { opened, report })
 }
 
 /// The image and, when one is given, the baseline it is compared with: both read at once, each
@@ -34,31 +45,27 @@ pub fn open_with_baseline(
     input: &str,
     baseline: Option<&str>,
     source: &SourceArgs,
-    scanner: Option<&SecretScanner>,
+    scanner: &SecretScanner,
+    scan: bool,
     progress: bool,
-) -> Result<(Named, Option<Named>)> {
+) -> Result<(Named, Option<Side>)> {
+    let scanning = scan.then_some(scanner);
     let Some(old) = baseline else {
-        return Ok((load::open(input, source, scanner, progress)?, None));
+        return Ok((load::open(input, source, scanning, progress)?, None));
     };
     let (old, new) = rayon::join(
-        || open_side("baseline", old, source, scanner, false),
-        || open_side("image", input, source, scanner, progress),
+        || open_side("baseline", old, source, scanner, scan, false),
+        || load::open(input, source, scanning, progress).context("the image"),
     );
     Ok((new?, Some(old?)))
 }
 
-/// What changed from the baseline to the image whose report is REPORT.
-pub fn against(
-    (old, old_name): &Named,
-    new: &Opened,
-    report: &Report,
-    scanner: &SecretScanner,
-) -> DiffReport {
-    let old_report = Report::build(old_name, old, scanner);
+/// What changed from OLD to the image NEW whose report is REPORT.
+pub fn against(old: &Side, new: &Opened, report: &Report) -> DiffReport {
     diff(
         Compared {
-            tree: &old.tree,
-            report: &old_report,
+            tree: &old.opened.tree,
+            report: &old.report,
         },
         Compared {
             tree: &new.tree,
@@ -83,22 +90,21 @@ pub fn run(args: &DiffArgs) -> Result<Exit> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let config = GateConfig::read(args.ci_config.as_deref(), &cwd)?;
     let scanner = SecretScanner::with_settings(&config.scan_settings()?)?;
-    let scan = (!args.no_secret_scan).then_some(&scanner);
+    let scan = !args.no_secret_scan;
     let (old, new) = rayon::join(
-        || open_side("old image", &args.old, &args.source, scan, false),
-        || open_side("new image", &args.new, &args.source, scan, !args.quiet),
+        || open_side("old image", &args.old, &args.source, &scanner, scan, false),
+        || open_side("new image", &args.new, &args.source, &scanner, scan, !args.quiet),
     );
-    let (old, (new, new_name)) = (old?, new?);
-    let new_report = Report::build(&new_name, &new, &scanner);
-    let diff = against(&old, &new, &new_report, &scanner);
+    let (old, new) = (old?, new?);
+    let diff = against(&old, &new.opened, &new.report);
     if let Some(target) = &args.json {
         output::write(target, &layerscope_printer::diff_json(&diff))?;
     } else if !args.quiet {
         #[cfg(feature = "tui")]
         if let Some(keys) = keys {
-            let merged = Merged::build(&old.0.tree, &new.tree, &diff)
+            let merged = Merged::build(&old.opened.tree, &new.opened.tree, &diff)
                 .context("cannot put both images in one tree")?;
-            tui::run_diff((old.0, new), &diff, merged, keys)?;
+            tui::run_diff((old.opened, new.opened), &diff, merged, keys)?;
             return Ok(Exit::Success);
         }
         output::print(&layerscope_printer::diff_text(

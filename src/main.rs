@@ -112,13 +112,13 @@ fn analyse(args: &RunArgs, command: Option<Task>) -> Result<Exit> {
     };
     // File contents are scanned for secrets while the layers stream past, in the one pass.
     let scanner = SecretScanner::with_settings(&config.scan_settings()?)?;
-    let scan = (!args.no_secret_scan).then_some(&scanner);
     let started = Instant::now();
     let (opened, baseline) = diffing::open_with_baseline(
         &input,
         args.baseline.as_deref(),
         &args.source,
-        scan,
+        &scanner,
+        !args.no_secret_scan,
         !args.quiet,
     )?;
     let (opened, name) = opened;
@@ -126,7 +126,7 @@ fn analyse(args: &RunArgs, command: Option<Task>) -> Result<Exit> {
     let mut report = Report::build(&name, &opened, &scanner);
     let diff = baseline
         .as_ref()
-        .map(|old| diffing::against(old, &opened, &report, &scanner));
+        .map(|old| diffing::against(old, &opened, &report));
     if let Some((rules, applies)) = gate {
         report.gate = Some(rules.evaluate(&report, applies, config.file.as_deref(), diff.as_ref()));
     }

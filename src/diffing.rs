@@ -93,7 +93,16 @@ pub fn run(args: &DiffArgs) -> Result<Exit> {
     let scan = !args.no_secret_scan;
     let (old, new) = rayon::join(
         || open_side("old image", &args.old, &args.source, &scanner, scan, false),
-        || open_side("new image", &args.new, &args.source, &scanner, scan, !args.quiet),
+        || {
+            open_side(
+                "new image",
+                &args.new,
+                &args.source,
+                &scanner,
+                scan,
+                !args.quiet,
+            )
+        },
     );
     let (old, new) = (old?, new?);
     let diff = against(&old, &new.opened, &new.report);

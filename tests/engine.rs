@@ -173,7 +173,6 @@ fn engine_faults_are_one_line_and_nothing_is_pulled() {
 #[test]
 fn the_viewer_asks_the_engine_again_for_a_file() {
     use std::sync::Arc;
-    use std::sync::atomic::AtomicBool;
 
     use layerscope_engine::{Endpoint, Engine, Env, Kind};
     use layerscope_reader::{Input, Opener, Origin, Stream};
@@ -197,36 +196,10 @@ fn the_viewer_asks_the_engine_again_for_a_file() {
     let opened =
         layerscope_report::open_input(&input, &layerscope_reader::Options::default(), None)
             .unwrap();
-    let node = opened.tree.lookup("/root/.ssh/id_ed25519").unwrap();
-    let (layer, entry) = opened
-        .tree
-        .layers
-        .iter()
-        .enumerate()
-        .find_map(|(i, l)| l.entries.iter().find(|e| e.node == node).map(|e| (i, *e)))
-        .unwrap();
-    let bytes = opened
-        .image
-        .read_at(
-            layer,
-            entry.data_offset,
-            entry.size,
-            1 << 20,
-            &AtomicBool::new(false),
-        )
-        .unwrap();
+    let bytes = util::read_back(&opened, "/root/.ssh/id_ed25519").unwrap();
     assert!(bytes.starts_with(b"-----BEGIN OPENSSH PRIVATE KEY-----"));
     // Gone, the engine's stream cannot be asked for again: the viewer says so.
     drop(service);
-    let error = opened
-        .image
-        .read_at(
-            layer,
-            entry.data_offset,
-            entry.size,
-            1 << 20,
-            &AtomicBool::new(false),
-        )
-        .unwrap_err();
+    let error = util::read_back(&opened, "/root/.ssh/id_ed25519").unwrap_err();
     assert!(error.to_string().contains("podman.sock"), "{error}");
 }

@@ -239,23 +239,6 @@ fn the_viewer_reads_a_file_of_a_registry_image_again() {
     let opened =
         layerscope_report::open_input(&input, &layerscope_reader::Options::default(), None)
             .unwrap();
-    let node = opened.tree.lookup("/root/.ssh/id_ed25519").unwrap();
-    let (layer, entry) = opened
-        .tree
-        .layers
-        .iter()
-        .enumerate()
-        .find_map(|(i, l)| l.entries.iter().find(|e| e.node == node).map(|e| (i, *e)))
-        .unwrap();
-    let bytes = opened
-        .image
-        .read_at(
-            layer,
-            entry.data_offset,
-            entry.size,
-            1 << 20,
-            &std::sync::atomic::AtomicBool::new(false),
-        )
-        .unwrap();
+    let bytes = util::read_back(&opened, "/root/.ssh/id_ed25519").unwrap();
     assert!(bytes.starts_with(b"-----BEGIN OPENSSH PRIVATE KEY-----"));
 }

@@ -99,3 +99,26 @@ pub fn run_tool(program: &str, args: &[&str]) -> std::process::Output {
     );
     o
 }
+
+/// The bytes of the first version of PATH in OPENED, read again as the explorer's viewer reads
+/// them.
+pub fn read_back(
+    opened: &layerscope_report::Opened,
+    path: &str,
+) -> Result<Vec<u8>, layerscope_reader::ReadError> {
+    let node = opened.tree.lookup(path).expect("the path is in the image");
+    let (layer, entry) = opened
+        .tree
+        .layers
+        .iter()
+        .enumerate()
+        .find_map(|(i, l)| l.entries.iter().find(|e| e.node == node).map(|e| (i, *e)))
+        .expect("a version of the path");
+    opened.image.read_at(
+        layer,
+        entry.data_offset,
+        entry.size,
+        1 << 20,
+        &std::sync::atomic::AtomicBool::new(false),
+    )
+}

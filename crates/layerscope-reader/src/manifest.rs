@@ -108,6 +108,8 @@ pub(crate) struct Want<'a> {
     pub platform: Option<&'a Platform>,
     pub max_json: u64,
     pub archive_is_dir: bool,
+    /// Whether a `docker save` config must match the digest its name spells.
+    pub verify: bool,
 }
 
 pub(crate) fn resolve(store: &Store, want: &Want) -> Result<Resolved, ReadError> {
@@ -157,17 +159,25 @@ fn parse_digest(name: &str, digest: &str) -> Result<Digest, ReadError> {
 }
 
 /// A metadata blob named by digest must hash to it.
-fn verify_small(name: &str, digest: &Digest, bytes: &[u8]) -> Result<(), ReadError> {
+fn verify_small(
+    what: &'static str,
+    name: &str,
+    digest: &Digest,
+    bytes: &[u8],
+) -> Result<(), ReadError> {
     let mut h = Hasher::new(digest.algorithm);
     h.update(bytes);
     let actual = h.finish();
     if actual == digest.hex {
         Ok(())
     } else {
-        Err(ReadError::BadDigest {
-            name: name.to_owned(),
-            digest: digest.to_string(),
-            reason: "the content does not hash to this digest",
+        let expected = digest.to_string();
+        let algorithm = expected.split(':').next().unwrap_or("sha256");
+        Err(ReadError::MetadataDigestMismatch {
+            what,
+            name: clean(name),
+            actual: format!("{algorithm}:{actual}"),
+            expected,
         })
     }
 }
@@ -183,6 +193,17 @@ fn digest_in_name(name: &str) -> Option<Digest> {
         [blobs, alg, hex] if blobs == "blobs" => Digest::parse(&format!("{alg}:{hex}")).ok(),
         _ => None,
     }
+}
+
+/// The digest a `docker save` config's name spells: `<hex>.json` as Docker before 25 and skopeo
+/// name it, or `blobs/sha256/<hex>` from Docker 25 on.
+fn config_digest_in_name(name: &str) -> Option<Digest> {
+    digest_in_name(name).or_else(|| {
+        let cleaned = clean(name);
+        let file = cleaned.rsplit('/').next()?;
+        let hex = file.strip_suffix(".json")?;
+        Digest::parse(&format!("sha256:{hex}")).ok()
+    })
 }
 
 fn resolve_docker(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, ReadError> {
@@ -236,8 +257,12 @@ fn resolve_docker(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, 
     }
     let m = &manifests[chosen];
     let config_bytes = read_required(store, &m.config, "manifest.json's Config", want.max_json)?;
-    if let Some(d) = digest_in_name(&m.config) {
-        verify_small(&m.config, &d, &config_bytes)?;
+    // The config's name is its digest: an edited config (history rewritten, say) no longer
+    // matches it.
+    if want.verify
+        && let Some(d) = config_digest_in_name(&m.config)
+    {
+        verify_small("config", &m.config, &d, &config_bytes)?;
     }
     let config = ImageConfig::parse(&m.config, &config_bytes)?;
     let oci_layout = m.layers.iter().any(|l| clean(l).starts_with("blobs/"));
@@ -328,7 +353,7 @@ fn collect_manifests(
             }
             let child_name = digest.blob_path();
             let bytes = read_required(store, &child_name, name, want.max_json)?;
-            verify_small(&child_name, &digest, &bytes)?;
+            verify_small("index", &child_name, &digest, &bytes)?;
             let child: Index = parse_json(&child_name, "an image index", &bytes)?;
             collect_manifests(store, &child_name, &child, depth + 1, want, out)?;
             continue;
@@ -428,7 +453,7 @@ fn resolve_oci(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, Rea
     };
     let manifest_name = chosen.digest.blob_path();
     let bytes = read_required(store, &manifest_name, "index.json", want.max_json)?;
-    verify_small(&manifest_name, &chosen.digest, &bytes)?;
+    verify_small("manifest", &manifest_name, &chosen.digest, &bytes)?;
     let manifest: Manifest = parse_json(&manifest_name, "an image manifest", &bytes)?;
     if let Some(t) = manifest.config.media_type.as_deref()
         && !CONFIG_TYPES.contains(&t)
@@ -442,7 +467,7 @@ fn resolve_oci(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, Rea
     let config_digest = parse_digest(&manifest_name, &manifest.config.digest)?;
     let config_name = config_digest.blob_path();
     let config_bytes = read_required(store, &config_name, &manifest_name, want.max_json)?;
-    verify_small(&config_name, &config_digest, &config_bytes)?;
+    verify_small("config", &config_name, &config_digest, &config_bytes)?;
     let config = ImageConfig::parse(&config_name, &config_bytes)?;
     let parts = manifest
         .layers

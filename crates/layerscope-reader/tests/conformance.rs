@@ -338,3 +338,24 @@ crw-r--r-- 0/0             1,3 1960-01-01 00:00:00.5 "./\303\274 \"q\""
     assert_eq!(l[2].mtime, -315_619_200);
     assert_eq!(l[2].name, "./ü \"q\"".as_bytes());
 }
+
+/// Image archives never hold sparse entries; one is refused, not expanded, whether the archive
+/// is indexed on disk or streamed through gzip.
+#[test]
+fn a_sparse_entry_in_the_image_archive_is_refused() {
+    use std::io::Write;
+    let tar = std::fs::read(dir().join("gnu-gnu-sparse.tar")).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&tar).unwrap();
+    for bytes in [tar.clone(), gz.finish().unwrap()] {
+        let file = on_disk(&bytes);
+        let err = load(file.path(), &Options::default(), &|_: &mut dyn BufRead| {
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "entry `few.img` is stored as a sparse file; image archives never are (repack it without --sparse)"
+        );
+    }
+}

@@ -71,7 +71,7 @@ pub(crate) fn map_from_records(
     } else {
         map.split(|&b| b == b',').collect()
     };
-    if numbers.len() as u64 != count * 2 {
+    if numbers.len() as u64 != count.saturating_mul(2) {
         return Err(bad("GNU.sparse.map does not hold numblocks regions"));
     }
     numbers
@@ -118,7 +118,7 @@ pub(crate) fn lines_needed(
         reason: "the region count is not a number",
     })?;
     too_many(count, offset, max_regions)?;
-    Ok(1 + 2 * count)
+    Ok(count.saturating_mul(2).saturating_add(1))
 }
 
 /// The regions of an old GNU header or extension block, up to the first empty slot.

@@ -69,5 +69,7 @@ fn the_harness_resolves_documents() {
         br#"[{"Config":"@1.json","RepoTags":["x:latest"],"Layers":["@L/layer.tar"]}]"#.to_vec();
     input.push(0);
     input.extend(br#"{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["sha256:@L"]},"history":[{"created_by":"x"}]}"#);
+    // The last byte picks no --image and no --platform.
+    input.push(0);
     assert_eq!(harness::resolve_documents(&input).unwrap(), 1);
 }

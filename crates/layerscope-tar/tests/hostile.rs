@@ -348,3 +348,20 @@ fn unknown_sparse_versions_are_plain_files_as_in_go() {
     let h = first(&bytes).unwrap();
     assert_eq!((h.size, h.stored, h.is_sparse()), (3, 3, false));
 }
+
+#[test]
+fn a_pax_size_record_sets_the_data_length() {
+    // Writers use it for files past 8 GiB; here the header says 0 and the record 5.
+    let bytes = with_pax(
+        &[("size", "5")],
+        Block::new("f", b'0', 0).ustar().done(),
+        b"abcde",
+    );
+    let mut r = TarReader::new(bytes.as_slice(), Limits::default());
+    let h = r.next_header().unwrap().unwrap();
+    assert_eq!((h.size, h.stored), (5, 5));
+    let mut data = Vec::new();
+    r.data().read_to_end(&mut data).unwrap();
+    assert_eq!(data, b"abcde");
+    assert!(r.next_header().unwrap().is_none());
+}

@@ -3,7 +3,7 @@
 
 use std::io::{BufRead, Write};
 
-use layerscope_reader::{BombLimits, Options, ReadError, load};
+use layerscope_reader::{BombLimits, Options, Platform, ReadError, load};
 use layerscope_tar::{Limits, TarReader};
 use sha2::{Digest, Sha256};
 
@@ -89,7 +89,8 @@ pub fn open_archive(bytes: &[u8]) -> Result<usize, ReadError> {
 /// their digest as `blobs/sha256/<hex>`, `<hex>.json` and `<hex>/layer.tar`. A document may
 /// name a later one as `@N` (N = 1..9), which becomes that document's hex digest, and the one
 /// layer the harness provides as `@L`, so the fuzzer can change any document without breaking
-/// the digests that name it.
+/// the digests that name it. The input's last byte picks the `--image` and `--platform` asked
+/// for, so choosing among several images is fuzzed too.
 pub fn resolve_documents(input: &[u8]) -> Result<usize, ReadError> {
     let mut docs: Vec<Vec<u8>> = input.split(|&b| b == 0).map(<[u8]>::to_vec).collect();
     docs.truncate(10);
@@ -128,7 +129,22 @@ pub fn resolve_documents(input: &[u8]) -> Result<usize, ReadError> {
     }
     let archive = outer(&files).map_err(|source| ReadError::Open { source })?;
     let file = on_disk(&archive).map_err(|source| ReadError::Open { source })?;
-    let loaded = load(file.path(), &options(true), &walk_layer)?;
+    let selector = input.last().copied().unwrap_or(0);
+    let options = Options {
+        image: match selector % 4 {
+            1 => Some("latest".to_owned()),
+            2 => Some("tiny".to_owned()),
+            3 => Some("1".to_owned()),
+            _ => None,
+        },
+        platform: match (selector / 4) % 3 {
+            1 => Some(Platform::parse("linux/arm64")?),
+            2 => Some(Platform::parse("linux/arm/v7")?),
+            _ => None,
+        },
+        ..options(true)
+    };
+    let loaded = load(file.path(), &options, &walk_layer)?;
     Ok(loaded.layers.len())
 }
 

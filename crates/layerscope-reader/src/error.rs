@@ -72,6 +72,17 @@ pub enum ReadError {
         expected: String,
         actual: String,
     },
+    #[error("{what} `{name}`: digest mismatch: expected {expected}, found {actual}")]
+    MetadataDigestMismatch {
+        what: &'static str,
+        name: String,
+        expected: String,
+        actual: String,
+    },
+    #[error(
+        "entry `{name}` is stored as a sparse file; image archives never are (repack it without --sparse)"
+    )]
+    SparseEntry { name: String },
     #[error("layer {index} (`{name}`): {source}")]
     Layer {
         index: usize,

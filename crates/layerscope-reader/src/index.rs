@@ -90,7 +90,7 @@ pub(crate) fn resolve_document(
     named: Option<(&Digest, &str)>,
 ) -> Result<Resolved, ReadError> {
     let digest = if let Some((digest, _)) = named {
-        verify_small(name, digest, bytes)?;
+        verify_small("manifest", name, digest, bytes)?;
         digest.clone()
     } else {
         let mut h = Hasher::new(crate::digest::Algorithm::Sha256);
@@ -178,7 +178,7 @@ fn read_manifest(
             name: name.clone(),
             wanted_by: wanted_by.to_owned(),
         })?;
-    verify_small(&name, digest, &bytes)?;
+    verify_small("manifest", &name, digest, &bytes)?;
     Ok((name, bytes))
 }
 
@@ -310,7 +310,7 @@ fn resolve_index(
     let config_digest = parse_digest(&manifest_name, &manifest.config.digest)?;
     let config_name = config_digest.blob_path();
     let config_bytes = read_required(store, &config_name, &manifest_name, want.max_json)?;
-    verify_small(&config_name, &config_digest, &config_bytes)?;
+    verify_small("config", &config_name, &config_digest, &config_bytes)?;
     let config = ImageConfig::parse(&config_name, &config_bytes)?;
     let parts = manifest
         .layers

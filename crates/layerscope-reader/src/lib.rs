@@ -255,6 +255,7 @@ fn want(options: &Options, is_dir: bool) -> Want<'_> {
         platform: options.platform.as_ref(),
         max_json: options.max_json_bytes,
         archive_is_dir: is_dir,
+        verify: options.verify,
     }
 }
 

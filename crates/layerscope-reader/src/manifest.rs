@@ -80,6 +80,8 @@ pub(crate) struct Want<'a> {
     pub platform: Option<&'a Platform>,
     pub max_json: u64,
     pub archive_is_dir: bool,
+    /// Whether a `docker save` config must match the digest its name spells.
+    pub verify: bool,
 }
 
 pub(crate) fn resolve(store: &Store, want: &Want) -> Result<Resolved, ReadError> {
@@ -195,19 +197,38 @@ pub(crate) fn parse_digest(name: &str, digest: &str) -> Result<Digest, ReadError
 }
 
 /// A metadata blob named by digest must hash to it.
-pub(crate) fn verify_small(name: &str, digest: &Digest, bytes: &[u8]) -> Result<(), ReadError> {
+pub(crate) fn verify_small(
+    what: &'static str,
+    name: &str,
+    digest: &Digest,
+    bytes: &[u8],
+) -> Result<(), ReadError> {
     let mut h = Hasher::new(digest.algorithm);
     h.update(bytes);
     let actual = h.finish();
     if actual == digest.hex {
         Ok(())
     } else {
-        Err(ReadError::BadDigest {
-            name: name.to_owned(),
-            digest: digest.to_string(),
-            reason: "the content does not hash to this digest",
+        let expected = digest.to_string();
+        let algorithm = expected.split(':').next().unwrap_or("sha256");
+        Err(ReadError::MetadataDigestMismatch {
+            what,
+            name: clean(name),
+            actual: format!("{algorithm}:{actual}"),
+            expected,
         })
     }
+}
+
+/// The digest a `docker save` config's name spells: `<hex>.json` as Docker before 25 and skopeo
+/// name it, or `blobs/sha256/<hex>` from Docker 25 on.
+fn config_digest_in_name(name: &str) -> Option<Digest> {
+    let cleaned = clean(name);
+    digest_of(&cleaned).or_else(|| {
+        let file = cleaned.rsplit('/').next()?;
+        let hex = file.strip_suffix(".json")?;
+        Digest::parse(&format!("sha256:{hex}")).ok()
+    })
 }
 
 fn resolve_docker(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, ReadError> {
@@ -261,8 +282,12 @@ fn resolve_docker(store: &Store, want: &Want, bytes: &[u8]) -> Result<Resolved, 
     }
     let m = &manifests[chosen];
     let config_bytes = read_required(store, &m.config, "manifest.json's Config", want.max_json)?;
-    if let Some(d) = digest_of(&clean(&m.config)) {
-        verify_small(&m.config, &d, &config_bytes)?;
+    // The config's name is its digest: an edited config (history rewritten, say) no longer
+    // matches it.
+    if want.verify
+        && let Some(d) = config_digest_in_name(&m.config)
+    {
+        verify_small("config", &m.config, &d, &config_bytes)?;
     }
     let config = ImageConfig::parse(&m.config, &config_bytes)?;
     let oci_layout = m.layers.iter().any(|l| clean(l).starts_with("blobs/"));

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use std::sync::Arc;
 
-use layerscope_tar::{EntryType, Limits, TarReader};
+use layerscope_tar::{EntryType, Header, Limits, TarReader};
 
 use crate::digest::Digest;
 use crate::error::ReadError;
@@ -44,8 +44,9 @@ impl TarIndex {
             .map_err(|source| ReadError::Archive { source })?
         {
             let name = clean(&String::from_utf8_lossy(&h.path));
+            refuse_sparse(&name, &h)?;
             // Seeking past the end of a file succeeds, so a cut archive must be caught here.
-            if h.entry_type == EntryType::Regular && h.data_offset.saturating_add(h.size) > len {
+            if h.entry_type == EntryType::Regular && h.data_offset.saturating_add(h.stored) > len {
                 return Err(ReadError::Archive {
                     source: layerscope_tar::TarError::Truncated { offset: len },
                 });
@@ -53,7 +54,7 @@ impl TarIndex {
             let node = match h.entry_type {
                 EntryType::Regular => Node::File {
                     offset: h.data_offset,
-                    size: h.size,
+                    size: h.stored,
                 },
                 EntryType::Symlink => {
                     Node::Link(link_target(&name, &String::from_utf8_lossy(&h.link)))
@@ -70,6 +71,17 @@ impl TarIndex {
             entries,
         })
     }
+}
+
+/// A sparse entry's stored bytes are not its content, and expanding one would let a few bytes
+/// stand for gigabytes of zeros; no tool writes an image archive that way.
+pub(crate) fn refuse_sparse(name: &str, header: &Header) -> Result<(), ReadError> {
+    if header.is_sparse() {
+        return Err(ReadError::SparseEntry {
+            name: name.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// A symlink's target as an archive name: relative targets resolve against the link's folder.

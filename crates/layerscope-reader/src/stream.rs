@@ -17,7 +17,7 @@ use crate::digest::Algorithm;
 use crate::error::{LayerError, ReadError};
 use crate::layer::{BombLimits, Compression, LayerDigests, read_layer};
 use crate::manifest::resolve;
-use crate::store::{Store, clean, link_target};
+use crate::store::{Store, clean, link_target, refuse_sparse};
 use crate::{Again as Reread, LayerFn, Loaded, Options, in_manifest_order, want};
 
 /// The archive's tar, decompressed if the stream is compressed.
@@ -77,6 +77,7 @@ pub(crate) fn load_stream<T: Send + Clone>(
     let archive = |source| ReadError::Archive { source };
     while let Some(h) = tar.next_header().map_err(archive)? {
         let name = clean(&String::from_utf8_lossy(&h.path));
+        refuse_sparse(&name, &h)?;
         match h.entry_type {
             EntryType::Symlink => {
                 links.insert(
@@ -87,7 +88,7 @@ pub(crate) fn load_stream<T: Send + Clone>(
             EntryType::HardLink => {
                 links.insert(name, clean(&String::from_utf8_lossy(&h.link)));
             }
-            EntryType::Regular if h.size > 0 => {
+            EntryType::Regular if h.stored > 0 => {
                 let mut data = tar.data();
                 let first = data
                     .fill_buf()
@@ -100,17 +101,17 @@ pub(crate) fn load_stream<T: Send + Clone>(
                 let metadata =
                     is_metadata_name(&name) || (name.starts_with("blobs/") && first == Some(b'{'));
                 if metadata {
-                    if h.size > options.max_json_bytes {
+                    if h.stored > options.max_json_bytes {
                         if is_metadata_name(&name) {
                             return Err(ReadError::JsonTooLarge {
                                 name,
-                                size: h.size,
+                                size: h.stored,
                                 limit: options.max_json_bytes,
                             });
                         }
                         continue;
                     }
-                    let mut bytes = Vec::with_capacity(h.size as usize);
+                    let mut bytes = Vec::with_capacity(h.stored as usize);
                     data.read_to_end(&mut bytes)
                         .map_err(|source| ReadError::EntryIo {
                             name: name.clone(),

@@ -44,8 +44,9 @@ use layer::{LayerDigests, read_layer};
 use manifest::{Resolved, Want, resolve};
 use store::{RemoteBlobs, Store, TarIndex};
 
-/// Layer blobs fetched from a registry at once, as skopeo does by default.
-const REMOTE_FETCHES: usize = 6;
+/// Layer blobs fetched from a registry at once, as the Docker engine pulls them by default
+/// (`max-concurrent-downloads`): more only adds a decoder's buffers per blob in memory.
+const REMOTE_FETCHES: usize = 3;
 
 /// The function each layer's uncompressed tar is streamed through.
 pub type LayerFn<'f, T> =

@@ -113,15 +113,22 @@ fn analyse(args: &RunArgs, command: Option<Task>) -> Result<Exit> {
     // File contents are scanned for secrets while the layers stream past, in the one pass.
     let scanner = SecretScanner::with_settings(&config.scan_settings()?)?;
     let started = Instant::now();
-    let (opened, baseline) = diffing::open_with_baseline(
-        &input,
-        args.baseline.as_deref(),
-        &args.source,
-        &scanner,
-        !args.no_secret_scan,
-        !args.quiet,
-    )?;
-    let (opened, name) = opened;
+    let scanning = (!args.no_secret_scan).then_some(&scanner);
+    let ((opened, name), baseline, check) = if task == Task::Explore && args.baseline.is_none() {
+        let (opened, name, check) =
+            load::open_checking_later(&input, &args.source, scanning, !args.quiet)?;
+        ((opened, name), None, check)
+    } else {
+        let (opened, baseline) = diffing::open_with_baseline(
+            &input,
+            args.baseline.as_deref(),
+            &args.source,
+            &scanner,
+            !args.no_secret_scan,
+            !args.quiet,
+        )?;
+        (opened, baseline, None)
+    };
     let read = started.elapsed();
     let mut report = Report::build(&name, &opened, &scanner);
     let diff = baseline
@@ -145,9 +152,11 @@ fn analyse(args: &RunArgs, command: Option<Task>) -> Result<Exit> {
     }
     #[cfg(feature = "tui")]
     if let Some(keys) = keys {
-        tui::run(opened, &report, keys)?;
+        tui::run(opened, &report, keys, check)?;
         return Ok(Exit::Success);
     }
+    #[cfg(not(feature = "tui"))]
+    drop(check);
     exports.write(&report, &opened.tree, args.json_format)?;
     if task == Task::Export {
         return Ok(Exit::Success);

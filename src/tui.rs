@@ -51,7 +51,21 @@ pub fn run_diff(
     Ok(())
 }
 
-pub fn run(opened: Opened, report: &Report, keys: Keymap) -> Result<()> {
+/// The explorer on one image. With CHECK, its digests are checked on a thread of their own
+/// while the explorer runs, and a mismatch ends the session with the error a CI run gives.
+pub fn run(
+    opened: Opened,
+    report: &Report,
+    keys: Keymap,
+    check: Option<crate::load::Check>,
+) -> Result<()> {
+    let checks = check.map(|check| {
+        let (answer, answers) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = answer.send(check.run().map_err(|e| crate::output::error_line(&e)));
+        });
+        answers
+    });
     let Opened { image, tree, .. } = opened;
     let image = Arc::new(image);
     let content: ContentReader = Arc::new(move |layer, offset, len, cancel| {
@@ -59,6 +73,6 @@ pub fn run(opened: Opened, report: &Report, keys: Keymap) -> Result<()> {
             .read_at(layer, offset, len, VIEW_LIMIT, cancel)
             .map_err(|e| e.to_string())
     });
-    layerscope_tui::run(report, &tree, content, keys)?;
+    layerscope_tui::run(report, &tree, content, keys, checks)?;
     Ok(())
 }

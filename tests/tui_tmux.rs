@@ -1,18 +1,53 @@
 //! The real binary in a real terminal (tmux): open the demo image, walk to a layer, filter the
-//! tree, read a deleted key's bytes in the viewer, quit, and find the terminal given back.
+//! tree, read a deleted key's bytes in the viewer, quit, and find the terminal given back; and
+//! an archive whose digest does not match, checked while the explorer runs.
 
 #![cfg(feature = "tui")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "util/archive.rs"]
+mod archive;
 #[path = "util/mod.rs"]
 mod util;
 
 use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
+
+use archive::layer;
+use layerscope_testkit::{DockerSave, sha256};
+
+/// Tells apart the sessions of tests that run at once.
+static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 struct Session(String);
 
 impl Session {
+    /// Runs COMMAND in a new tmux session of 160×48, in the background.
+    fn start(command: &str) -> Self {
+        let name = format!(
+            "layerscope-test-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        );
+        let status = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &name,
+                "-x",
+                "160",
+                "-y",
+                "48",
+                command,
+            ])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        Session(name)
+    }
+
     fn tmux(args: &[&str]) -> String {
         let o = Command::new("tmux").args(args).output().expect("tmux runs");
         String::from_utf8_lossy(&o.stdout).into_owned()
@@ -69,28 +104,11 @@ fn explore_the_demo_image_in_a_real_terminal() {
     }
     let bin = assert_cmd::cargo::cargo_bin("layerscope");
     let demo = util::testdata("demo.tar");
-    let name = format!("layerscope-test-{}", std::process::id());
-    let command = format!(
+    let s = Session::start(&format!(
         "env -u CI {} {}; echo EXITED $?; sleep 60",
         bin.display(),
         demo.display()
-    );
-    let status = Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-s",
-            &name,
-            "-x",
-            "160",
-            "-y",
-            "48",
-            &command,
-        ])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let s = Session(name);
+    ));
 
     let first = s.wait_for("Image efficiency score");
     assert!(first.contains("Image efficiency score: 97 %"), "{first}");
@@ -144,4 +162,38 @@ fn explore_the_demo_image_in_a_real_terminal() {
         !end.contains("Image Details"),
         "the alternate screen is gone:\n{end}"
     );
+}
+
+/// The explorer opens an archive before its digests are checked; a layer whose digest does not
+/// match then ends the session with the line a CI run prints, exit 2, the terminal given back.
+#[test]
+fn a_digest_that_does_not_match_ends_the_session_with_the_ci_error() {
+    if !util::require("tmux", "-V") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut save = DockerSave::new(vec![layer(&[("etc/", b""), ("etc/a", b"hello")])]);
+    save.diff_ids = Some(vec![format!("sha256:{}", sha256(b"not the layer"))]);
+    let archive = dir.path().join("forged.tar");
+    std::fs::write(&archive, save.build()).unwrap();
+    let ci = util::ci(dir.path(), &[archive.to_str().unwrap()]);
+    assert_eq!(ci.status.code(), Some(2));
+    let expected = util::stderr(&ci);
+    assert!(expected.contains("diff_id digest mismatch"), "{expected}");
+
+    let errors = dir.path().join("stderr");
+    let bin = assert_cmd::cargo::cargo_bin("layerscope");
+    let s = Session::start(&format!(
+        "env -u CI {} {} 2>{}; echo EXITED $?; sleep 60",
+        bin.display(),
+        archive.display(),
+        errors.display()
+    ));
+    let end = s.wait_for("EXITED");
+    assert!(end.contains("EXITED 2"), "{end}");
+    assert!(
+        !end.contains("Image Details"),
+        "the alternate screen is gone:\n{end}"
+    );
+    assert_eq!(std::fs::read_to_string(&errors).unwrap(), expected);
 }

@@ -193,6 +193,18 @@ pub fn load_input<T: Send + Clone>(
     }
 }
 
+/// Reads the image again only to check every blob and layer against its digest, building
+/// nothing: the explorer shows an archive read without the checks while this runs beside it.
+pub fn check_input(input: &Input, options: &Options) -> Result<(), ReadError> {
+    let options = Options {
+        verify: true,
+        progress: None,
+        ..options.clone()
+    };
+    load_input(input, &options, &|_| Ok(()))?;
+    Ok(())
+}
+
 /// Opens the image at `path` and streams each layer through `f`.
 pub fn load<T: Send + Clone>(
     path: &Path,

@@ -12,7 +12,7 @@ fn main() {
         eprintln!("{e}");
         std::process::exit(2);
     });
-    if let Err(e) = layerscope_tui::run(&f.report, &f.tree, f.reader(), keys) {
+    if let Err(e) = layerscope_tui::run(&f.report, &f.tree, f.reader(), keys, None) {
         eprintln!("{e}");
         std::process::exit(2);
     }

@@ -16,6 +16,7 @@ use ratatui::layout::Rect;
 use regex::bytes::RegexBuilder;
 
 use crate::ContentReader;
+use crate::checks::Checks;
 use crate::content::Pending;
 use crate::filetree::FileTree;
 use crate::findings::{Findings, FindingsView};
@@ -67,6 +68,8 @@ pub struct App<'t> {
     /// Set while the findings list is open.
     pub(crate) findings_view: Option<FindingsView>,
     pub(crate) message: Option<String>,
+    /// Digest checks running beside the explorer, when the trees were read without them.
+    pub(crate) checks: Option<Checks>,
     pub(crate) area: Rect,
     quit: bool,
 }
@@ -129,6 +132,7 @@ impl<'t> App<'t> {
             findings,
             findings_view: None,
             message: None,
+            checks: None,
             area: Rect::new(0, 0, 80, 24),
             quit: false,
         }

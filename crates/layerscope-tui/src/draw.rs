@@ -181,6 +181,12 @@ fn status_bar(frame: &mut Frame<'_>, app: &App<'_>, area: Rect) {
         spans.push(Span::styled(format!("{key} {label} "), style));
     }
     spans.push(Span::raw("▏"));
+    if let Some(label) = app.digests().label() {
+        spans.push(Span::styled(
+            format!(" {label}"),
+            Style::default().fg(Color::DarkGray),
+        ));
+    }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

@@ -5,6 +5,7 @@
 //! events and render into ratatui's `TestBackend`.
 
 mod app;
+mod checks;
 mod config;
 mod content;
 mod draw;
@@ -24,12 +25,14 @@ mod viewer;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
+use std::sync::mpsc::Receiver;
 
 use layerscope_diff::DiffReport;
 use layerscope_report::Report;
 use layerscope_tree::ImageTree;
 
 pub use app::{App, Pane};
+pub use checks::{CheckAnswer, Digests};
 pub use config::{ConfigDirs, ConfigError, load_keymap, load_keymap_from};
 pub use draw::draw;
 pub use keymap::{Action, Key, Keymap};
@@ -43,14 +46,19 @@ pub type ContentReader =
     Arc<dyn Fn(usize, u64, u64, &AtomicBool) -> Result<Vec<u8>, String> + Send + Sync>;
 
 /// Runs the explorer on the terminal until the user quits; the terminal is restored on every
-/// way out, panics included.
+/// way out, panics included. With CHECKS, the trees' digests are still being checked: the
+/// status bar says so until the answer comes, and a failed check ends the session with its error.
 pub fn run(
     report: &Report,
     tree: &ImageTree,
     content: ContentReader,
     keys: Keymap,
+    checks: Option<Receiver<CheckAnswer>>,
 ) -> Result<(), TuiError> {
     let mut app = App::new(report, tree, content, keys);
+    if let Some(answer) = checks {
+        app.checking_digests(answer);
+    }
     terminal::run_app(&mut app)
 }
 

@@ -18,10 +18,13 @@ use ratatui::crossterm::terminal::{
 };
 
 use crate::app::App;
+use crate::checks::Digests;
 use crate::draw::draw;
 
 /// How often the screen looks for a file being read for the viewer.
 const READ_POLL: std::time::Duration = std::time::Duration::from_millis(40);
+/// How often the screen looks for the answer of the digest checks running beside it.
+const CHECK_POLL: std::time::Duration = std::time::Duration::from_millis(200);
 
 /// True while the terminal is in the explorer's state, so the panic hook restores it once.
 static ACTIVE: AtomicBool = AtomicBool::new(false);
@@ -33,6 +36,9 @@ static ENHANCED: AtomicBool = AtomicBool::new(false);
 pub enum TuiError {
     #[error("terminal: {0}")]
     Terminal(#[from] io::Error),
+    /// A digest checked beside the explorer did not match: the line the check failed with.
+    #[error("{0}")]
+    Check(String),
 }
 
 /// Puts the terminal back as it was. Safe to call more than once.
@@ -138,9 +144,20 @@ pub fn run_app(app: &mut App<'_>) -> Result<(), TuiError> {
     app.resize(size.width, size.height);
     loop {
         app.poll_content();
+        app.poll_checks().map_err(TuiError::Check)?;
         session.terminal.draw(|frame| draw(frame, app))?;
-        // While a file is read for the viewer, wake up now and then to show it once it comes.
-        if app.is_reading() && !event::poll(READ_POLL)? {
+        // While a file is read for the viewer or the digests are checked, wake up now and then
+        // to show what came.
+        let wake = if app.is_reading() {
+            Some(READ_POLL)
+        } else if app.digests() == Digests::Checking {
+            Some(CHECK_POLL)
+        } else {
+            None
+        };
+        if let Some(wait) = wake
+            && !event::poll(wait)?
+        {
             continue;
         }
         let event = event::read()?;

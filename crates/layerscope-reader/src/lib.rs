@@ -8,6 +8,7 @@
 //! Nothing is ever written to disk.
 
 mod cancel;
+mod chunks;
 mod config;
 mod digest;
 mod error;

@@ -52,19 +52,15 @@ pub fn run_diff(
 }
 
 /// The explorer on one image. With CHECK, its digests are checked on a thread of their own
-/// while the explorer runs, and a mismatch ends the session with the error a CI run gives.
+/// once the first screen is drawn, and a mismatch ends the session with the error a CI run gives.
 pub fn run(
     opened: Opened,
     report: &Report,
     keys: Keymap,
     check: Option<crate::load::Check>,
 ) -> Result<()> {
-    let checks = check.map(|check| {
-        let (answer, answers) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let _ = answer.send(check.run().map_err(|e| crate::output::error_line(&e)));
-        });
-        answers
+    let checks = check.map(|check| -> layerscope_tui::Checker {
+        Box::new(move || check.run().map_err(|e| crate::output::error_line(&e)))
     });
     let Opened { image, tree, .. } = opened;
     let image = Arc::new(image);

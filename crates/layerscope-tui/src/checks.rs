@@ -8,6 +8,9 @@ use crate::app::App;
 /// What the checks answer once: `Ok` when every digest matched, or the error line to stop with.
 pub type CheckAnswer = Result<(), String>;
 
+/// The checks themselves, run once on a thread of their own.
+pub type Checker = Box<dyn FnOnce() -> CheckAnswer + Send>;
+
 /// Where the digest checks stand, as the status bar shows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Digests {
@@ -37,6 +40,16 @@ impl Digests {
 }
 
 impl App<'_> {
+    /// Starts CHECK on a thread of its own, its answer awaited by [`App::poll_checks`].
+    pub(crate) fn start_checks(&mut self, check: Checker) {
+        let (answer, answers) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            // The session may have ended; nobody is left to tell.
+            let _ = answer.send(check());
+        });
+        self.checking_digests(answers);
+    }
+
     /// The explorer shows trees whose digests are still being checked; ANSWER brings the result.
     pub fn checking_digests(&mut self, answer: Receiver<CheckAnswer>) {
         self.checks = Some(Checks {

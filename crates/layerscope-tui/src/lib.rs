@@ -25,14 +25,13 @@ mod viewer;
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc::Receiver;
 
 use layerscope_diff::DiffReport;
 use layerscope_report::Report;
 use layerscope_tree::ImageTree;
 
 pub use app::{App, Pane};
-pub use checks::{CheckAnswer, Digests};
+pub use checks::{CheckAnswer, Checker, Digests};
 pub use config::{ConfigDirs, ConfigError, load_keymap, load_keymap_from};
 pub use draw::draw;
 pub use keymap::{Action, Key, Keymap};
@@ -46,20 +45,18 @@ pub type ContentReader =
     Arc<dyn Fn(usize, u64, u64, &AtomicBool) -> Result<Vec<u8>, String> + Send + Sync>;
 
 /// Runs the explorer on the terminal until the user quits; the terminal is restored on every
-/// way out, panics included. With CHECKS, the trees' digests are still being checked: the
-/// status bar says so until the answer comes, and a failed check ends the session with its error.
+/// way out, panics included. With CHECKS, the trees' digests are still to be checked: they start
+/// on a thread of their own once the first screen is drawn, the status bar says so until the
+/// answer comes, and a failed check ends the session with its error.
 pub fn run(
     report: &Report,
     tree: &ImageTree,
     content: ContentReader,
     keys: Keymap,
-    checks: Option<Receiver<CheckAnswer>>,
+    checks: Option<Checker>,
 ) -> Result<(), TuiError> {
     let mut app = App::new(report, tree, content, keys);
-    if let Some(answer) = checks {
-        app.checking_digests(answer);
-    }
-    terminal::run_app(&mut app)
+    terminal::run_app(&mut app, checks)
 }
 
 /// Runs the explorer on a comparison of two images: the tree [`layerscope_diff::Merged`]
@@ -72,5 +69,5 @@ pub fn run_diff(
     keys: Keymap,
 ) -> Result<(), TuiError> {
     let mut app = App::comparing(diff, merged, content, keys);
-    terminal::run_app(&mut app)
+    terminal::run_app(&mut app, None)
 }

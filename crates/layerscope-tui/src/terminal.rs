@@ -18,7 +18,7 @@ use ratatui::crossterm::terminal::{
 };
 
 use crate::app::App;
-use crate::checks::Digests;
+use crate::checks::{Checker, Digests};
 use crate::draw::draw;
 
 /// How often the screen looks for a file being read for the viewer.
@@ -138,7 +138,9 @@ fn install_panic_hook() {
 }
 
 /// Runs the event loop until the user quits.
-pub fn run_app(app: &mut App<'_>) -> Result<(), TuiError> {
+///
+/// With CHECKS, they start once the first screen is drawn, so they do not slow it down.
+pub fn run_app(app: &mut App<'_>, mut checks: Option<Checker>) -> Result<(), TuiError> {
     let mut session = Session::start()?;
     let size = session.terminal.size()?;
     app.resize(size.width, size.height);
@@ -146,6 +148,10 @@ pub fn run_app(app: &mut App<'_>) -> Result<(), TuiError> {
         app.poll_content();
         app.poll_checks().map_err(TuiError::Check)?;
         session.terminal.draw(|frame| draw(frame, app))?;
+        if let Some(check) = checks.take() {
+            app.start_checks(check);
+            continue;
+        }
         // While a file is read for the viewer or the digests are checked, wake up now and then
         // to show what came.
         let wake = if app.is_reading() {

@@ -29,8 +29,15 @@ printf 'rules:\n  lowestEfficiency: disabled\n  highestUserWastedPercent: disabl
 run_once() {
     local tool=$1
     shift
-    /usr/bin/time -o "$work/time" -f '%e %U %S %M' env CI=true "$@" >/dev/null 2>&1 || true
+    local status=0
+    /usr/bin/time -o "$work/time" -f '%e %U %S %M' env CI=true "$@" >"$work/output" 2>&1 || status=$?
     read -r wall user sys kb < <(tail -n 1 "$work/time")
+    # Exit 1 is a failed rule, still a whole analysis; anything else is the tool failing.
+    if [ "$status" -gt 1 ]; then
+        echo "$tool failed on $archive: $(grep -v '^Command exited' "$work/output" | tail -n 1 | sed "s/\x1b\[[0-9;]*m//g")" >&2
+        echo "failed" >>"$work/$tool"
+        return
+    fi
     echo "$wall $(awk "BEGIN{print $user + $sys}") $kb" >>"$work/$tool"
 }
 
@@ -55,11 +62,17 @@ for archive in "$@"; do
     python3 - "$work" "${tools[@]}" <<'PY'
 import statistics, sys
 work, tools = sys.argv[1], sys.argv[2:]
-runs = {t: [tuple(map(float, l.split())) for l in open(f"{work}/{t}")] for t in tools}
+runs = {}
+for t in tools:
+    lines = [l.split() for l in open(f"{work}/{t}")]
+    runs[t] = None if any(l == ["failed"] for l in lines) else [tuple(map(float, l)) for l in lines]
 ref = runs.get("diving")
 ref_wall = statistics.median(r[0] for r in ref) if ref else None
 print(f"{'tool':<12} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9} {'x diving':>9}   (each round's wall s)")
 for t in tools:
+    if runs[t] is None:
+        print(f"{t:<12} {'fails':>8}")
+        continue
     wall = statistics.median(r[0] for r in runs[t])
     cpu = statistics.median(r[1] for r in runs[t])
     peak = max(r[2] for r in runs[t]) / 1024

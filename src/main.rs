@@ -158,6 +158,9 @@ fn analyse(args: &RunArgs, command: Option<Task>) -> Result<Exit> {
     #[cfg(not(feature = "tui"))]
     drop(check);
     exports.write(&report, &opened.tree, args.json_format)?;
+    // What is left needs only the report: the trees go before the text is laid out, so the
+    // two never share the peak.
+    drop((opened, baseline));
     if task == Task::Export {
         return Ok(Exit::Success);
     }

@@ -236,7 +236,8 @@ pub(crate) fn saturating_sum(values: impl IntoIterator<Item = u64>) -> u64 {
 fn summarize(tree: &ImageTree, seen: &[Seen]) -> DiveFigures {
     let mut min_sum: u64 = 0;
     let mut cumulative_sum: u64 = 0;
-    let mut inefficient = Vec::new();
+    // Sized first: at a million paths a doubling vector would hold twice what it needs.
+    let mut inefficient = Vec::with_capacity(seen.iter().filter(|s| s.count >= 2).count());
     for (node, s) in seen.iter().enumerate() {
         if s.count == 0 {
             continue;
@@ -251,7 +252,8 @@ fn summarize(tree: &ImageTree, seen: &[Seen]) -> DiveFigures {
             });
         }
     }
-    inefficient.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
+    // Paths are unique, so the order is total and an in-place sort gives the stable one's.
+    inefficient.sort_unstable_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.path.cmp(&b.path)));
     let efficiency = if cumulative_sum == 0 {
         1.0
     } else {

@@ -34,27 +34,37 @@ pub fn hidden_versions(tree: &ImageTree) -> Vec<HiddenVersion> {
 
 /// Every hidden version but directories, with the bytes they ship.
 pub fn reclaimable(tree: &ImageTree, hidden: &[HiddenVersion]) -> Reclaimable {
-    let mut files: Vec<HiddenFile> = hidden
-        .iter()
-        .filter_map(|h| {
-            let entry = tree.entry(h.version);
-            (entry.kind.is_present() && entry.kind != EntryKind::Dir).then(|| HiddenFile {
-                path: tree.path(entry.node),
-                kind: entry.kind,
-                size: entry.size,
-                mode: entry.mode,
-                link: tree.link(entry).map(str::to_owned),
-                layer: h.version.layer as usize,
-                hidden_by: HiddenBy {
-                    layer: h.hidden_by as usize,
-                    how: h.how,
-                },
-                version: h.version,
-            })
-        })
-        .collect();
-    files.sort_by(|a, b| {
-        (a.hidden_by.layer, a.layer, &a.path).cmp(&(b.hidden_by.layer, b.layer, &b.path))
+    let listed = |h: &&HiddenVersion| {
+        let kind = tree.entry(h.version).kind;
+        kind.is_present() && kind != EntryKind::Dir
+    };
+    // Sized first: at a million versions a doubling vector would hold twice what it needs.
+    let mut files: Vec<HiddenFile> = Vec::with_capacity(hidden.iter().filter(listed).count());
+    files.extend(hidden.iter().filter(listed).map(|h| {
+        let entry = tree.entry(h.version);
+        HiddenFile {
+            path: tree.path(entry.node),
+            kind: entry.kind,
+            size: entry.size,
+            mode: entry.mode,
+            link: tree.link(entry).map(str::to_owned),
+            layer: h.version.layer as usize,
+            hidden_by: HiddenBy {
+                layer: h.hidden_by as usize,
+                how: h.how,
+            },
+            version: h.version,
+        }
+    }));
+    // The version breaks the last ties (a path twice in one tar), so the order is total and
+    // an in-place sort, which needs no second buffer, is deterministic.
+    files.sort_unstable_by(|a, b| {
+        (a.hidden_by.layer, a.layer, &a.path, a.version).cmp(&(
+            b.hidden_by.layer,
+            b.layer,
+            &b.path,
+            b.version,
+        ))
     });
     Reclaimable {
         bytes: saturating_sum(files.iter().map(|f| f.size)),

@@ -246,7 +246,8 @@ impl ImageTree {
             parts.push(self.name(n));
             n = self.parent[n as usize];
         }
-        let mut out = String::new();
+        // Sized exactly: reports hold a million of these, and a grown string keeps its slack.
+        let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
         for part in parts.iter().rev() {
             out.push('/');
             out.push_str(part);

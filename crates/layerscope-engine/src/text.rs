@@ -1,20 +1,14 @@
 //! Text from the engine, the environment or the user, made safe for a one-line message.
 
+use layerscope_format::text::{printable, truncate};
+
 /// Longest piece of an engine's own message (or podman's stderr) quoted in an error.
 const MAX_QUOTED: usize = 200;
 
-/// Escapes control characters so that what an engine or a user wrote cannot break the line or
-/// move the cursor.
+/// Escapes what could break the line or act on the terminal (controls, bidirectional
+/// overrides), as every view of an image's names does.
 pub(crate) fn one_line(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    printable(s).into_owned()
 }
 
 /// A message from elsewhere, trimmed, as `cut` shows it.
@@ -25,11 +19,7 @@ pub(crate) fn quoted(s: &str) -> String {
 /// `one_line`, cut to a length that keeps an error message readable; what the user typed is
 /// shown untrimmed, spaces and all.
 pub(crate) fn cut(s: &str) -> String {
-    let line = one_line(s);
-    match line.char_indices().nth(MAX_QUOTED) {
-        Some((cut, _)) => format!("{}…", &line[..cut]),
-        None => line,
-    }
+    truncate(&printable(s), MAX_QUOTED + 1).into_owned()
 }
 
 /// The last line that says something, which is where podman and Go programs put their error.

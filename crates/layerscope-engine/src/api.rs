@@ -154,12 +154,7 @@ impl Read for Export {
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
             Err(e) => {
-                let error = EngineError::Body {
-                    engine: self.engine.clone(),
-                    what: self.what.clone(),
-                    read: self.read,
-                    reason: crate::text::quoted(&e.to_string()),
-                };
+                let error = EngineError::body(&self.engine, &self.what, self.read, &e);
                 self.failed = Some(error.clone());
                 Err(error.into_io())
             }

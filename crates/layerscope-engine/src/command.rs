@@ -243,12 +243,7 @@ impl Read for Save {
             }
             Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
             Err(e) => {
-                let error = EngineError::Body {
-                    engine: self.engine.clone(),
-                    what: self.what.clone(),
-                    read: self.read,
-                    reason: crate::text::quoted(&e.to_string()),
-                };
+                let error = EngineError::body(&self.engine, &self.what, self.read, &e);
                 self.state = State::Failed(error.clone());
                 Err(error.into_io())
             }

@@ -132,6 +132,16 @@ impl EngineError {
         matches!(self, EngineError::NoSuchImage { .. })
     }
 
+    /// An export's body that broke off after READ bytes, as both kinds of export say it.
+    pub(crate) fn body(engine: &str, what: &str, read: u64, cause: &std::io::Error) -> Self {
+        EngineError::Body {
+            engine: engine.to_owned(),
+            what: what.to_owned(),
+            read,
+            reason: crate::text::quoted(&cause.to_string()),
+        }
+    }
+
     /// This error as the `io::Error` a reader returns, the error itself kept inside.
     pub(crate) fn into_io(self) -> std::io::Error {
         std::io::Error::other(self)

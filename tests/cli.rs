@@ -117,20 +117,7 @@ fn json_report_carries_figures_rules_and_a_schema_version() {
     assert_eq!(secret["hiddenBy"]["layer"], 13);
     assert_eq!(secret["hiddenBy"]["how"], "deleted");
     // Valid against the schema the report crate keeps.
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("crates/layerscope-report/report.schema.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    assert!(
-        validator.is_valid(&v),
-        "{:?}",
-        validator.iter_errors(&v).next()
-    );
+    util::assert_matches_schema(&v, "crates/layerscope-report/report.schema.json");
 }
 
 #[test]

@@ -69,20 +69,7 @@ fn the_json_is_the_diff_report() {
     assert_eq!(v["schemaVersion"], 1);
     assert_eq!(v["summary"]["growth"], 135_681);
     assert_eq!(v["layers"]["shared"], 1);
-    let schema: serde_json::Value = serde_json::from_str(
-        &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("crates/layerscope-diff/diff.schema.json"),
-        )
-        .unwrap(),
-    )
-    .unwrap();
-    let validator = jsonschema::validator_for(&schema).unwrap();
-    assert!(
-        validator.is_valid(&v),
-        "{:?}",
-        validator.iter_errors(&v).next()
-    );
+    util::assert_matches_schema(&v, "crates/layerscope-diff/diff.schema.json");
     // The token planted in v2 is masked wherever it appears.
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("ghp_"), "the secret is reported");

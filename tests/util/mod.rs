@@ -122,3 +122,18 @@ pub fn read_back(
         &std::sync::atomic::AtomicBool::new(false),
     )
 }
+
+/// Asserts that a JSON document is valid against the schema at SCHEMA (relative to the
+/// workspace root), naming the first place where it is not.
+pub fn assert_matches_schema(document: &serde_json::Value, schema: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(schema);
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    assert!(
+        validator.is_valid(document),
+        "{}: {:?}",
+        path.display(),
+        validator.iter_errors(document).next()
+    );
+}

@@ -64,15 +64,14 @@ impl Merged {
         let scan = |mut entries: Vec<RawEntry>| {
             // A hard link's bytes are those of a file before it in its layer.
             entries.sort_by_key(|e| e.kind == EntryKind::Hardlink);
-            let size_bytes = entries.iter().map(|e| e.size).sum();
-            LayerScan::<()> {
-                entries,
-                size_bytes,
-                tar_bytes: 0,
-                findings: Vec::new(),
+            let mut scan = LayerScan::<()>::default();
+            scan.size_bytes = entries.iter().map(|e| e.size).sum();
+            for entry in &entries {
+                scan.push(entry)?;
             }
+            Ok::<_, TreeError>(scan)
         };
-        ImageTree::from_scans(vec![scan(base), scan(top)])
+        ImageTree::from_scans(vec![scan(base)?, scan(top)?])
     }
 }
 

@@ -58,7 +58,7 @@ pub struct TreeError {
 /// The largest index the tables hold; `u32::MAX` itself marks "no link".
 const MAX_INDEX: u64 = u32::MAX as u64 - 1;
 
-fn index(len: usize, what: &'static str) -> Result<u32, TreeError> {
+pub(crate) fn index(len: usize, what: &'static str) -> Result<u32, TreeError> {
     u32::try_from(len)
         .ok()
         .filter(|&i| u64::from(i) <= MAX_INDEX)
@@ -174,14 +174,13 @@ impl ImageTree {
         let mut layers = Vec::with_capacity(scans.len());
         let mut last_dir = (String::new(), ROOT);
         for scan in scans {
-            let mut entries = Vec::with_capacity(scan.entries.len());
-            index(scan.entries.len(), "entries in one layer")?;
-            for raw in scan.entries {
-                let node = b.node(&raw.path, &mut last_dir)?;
-                let link = match raw.link {
+            let mut entries = Vec::with_capacity(scan.len());
+            for (path, target, raw) in scan.iter() {
+                let node = b.node(path, &mut last_dir)?;
+                let link = match target {
                     Some(target) => {
                         let link = index(links.len(), "links")?;
-                        links.push(target);
+                        links.push(target.into());
                         link
                     }
                     None => NO_LINK,

@@ -5,7 +5,8 @@ use std::io::{BufRead, Read};
 use layerscope_tar::{EntryType, Limits, TarError, TarReader};
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::entry::EntryKind;
+use crate::entry::{EntryKind, NO_LINK};
+use crate::image::{TreeError, index};
 use crate::path::{Marker, classify};
 
 /// One tar entry, named by its cleaned path; interned into an [`ImageTree`](crate::ImageTree) later.
@@ -28,16 +29,109 @@ pub struct RawEntry {
 }
 
 /// Everything one layer's tar said, before paths are shared between layers.
-#[derive(Debug, Clone, Default)]
+///
+/// Every layer's scan is alive at once until the tree is built, so entries are kept compact:
+/// paths and link targets end to end in one string, not an allocation each (at a million
+/// versions those allocations and their slack were most of the peak).
+#[derive(Debug, Clone)]
 pub struct LayerScan<F> {
-    pub entries: Vec<RawEntry>,
+    entries: Vec<Scanned>,
+    text: String,
     /// Σ of the entries' sizes, duplicates included: dive's layer size. Only sizes backed by
     /// data count, so it never exceeds the bytes the layer's tar really holds.
     pub size_bytes: u64,
     /// Length of the decompressed tar stream.
     pub tar_bytes: u64,
-    /// What the inspector found, by index into `entries`.
+    /// What the inspector found, by index into the entries.
     pub findings: Vec<(u32, F)>,
+}
+
+/// A [`RawEntry`] with its path (and link target) at `text_start` of the scan's text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scanned {
+    text_start: u64,
+    path_len: u32,
+    /// [`NO_LINK`] for an entry without a link target.
+    link_len: u32,
+    pub kind: EntryKind,
+    pub mode: u32,
+    pub uid: u32,
+    pub gid: u32,
+    pub size: u64,
+    pub hash: u64,
+    pub data_offset: u64,
+}
+
+impl<F> Default for LayerScan<F> {
+    fn default() -> Self {
+        LayerScan {
+            entries: Vec::new(),
+            text: String::new(),
+            size_bytes: 0,
+            tar_bytes: 0,
+            findings: Vec::new(),
+        }
+    }
+}
+
+impl<F> LayerScan<F> {
+    /// Appends one entry; fails only when the layer outgrows the 32-bit entry index.
+    pub fn push(&mut self, entry: &RawEntry) -> Result<(), TreeError> {
+        index(self.entries.len(), "entries in one layer")?;
+        let text_start = self.text.len() as u64;
+        let path_len = index(entry.path.len(), "bytes in one path")?;
+        self.text.push_str(&entry.path);
+        let link_len = match &entry.link {
+            Some(link) => {
+                let len = index(link.len(), "bytes in one link target")?;
+                self.text.push_str(link);
+                len
+            }
+            None => NO_LINK,
+        };
+        self.entries.push(Scanned {
+            text_start,
+            path_len,
+            link_len,
+            kind: entry.kind,
+            mode: entry.mode,
+            uid: entry.uid,
+            gid: entry.gid,
+            size: entry.size,
+            hash: entry.hash,
+            data_offset: entry.data_offset,
+        });
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Every entry in tar order, with its path and link target.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, Option<&str>, &Scanned)> {
+        self.entries.iter().map(|e| {
+            let start = usize::try_from(e.text_start).unwrap_or(usize::MAX);
+            let path_end = start.saturating_add(e.path_len as usize);
+            let path = self.text.get(start..path_end).unwrap_or_default();
+            let link = (e.link_len != NO_LINK).then(|| {
+                let end = path_end.saturating_add(e.link_len as usize);
+                self.text.get(path_end..end).unwrap_or_default()
+            });
+            (path, link, e)
+        })
+    }
+
+    /// Gives back what growing left over, as the scan is kept until every layer is read.
+    fn shrink_to_fit(&mut self) {
+        self.entries.shrink_to_fit();
+        self.text.shrink_to_fit();
+        self.findings.shrink_to_fit();
+    }
 }
 
 /// Looks at file contents while the layer streams past, so nothing reads the archive twice.
@@ -65,6 +159,8 @@ impl Inspector for NoInspector {
 pub enum ScanError {
     #[error(transparent)]
     Tar(#[from] TarError),
+    #[error(transparent)]
+    Tree(#[from] TreeError),
     #[error("entry `{path}`: {source}")]
     Data {
         path: String,
@@ -80,12 +176,7 @@ pub fn scan_layer<R: BufRead, I: Inspector>(
     inspector: &I,
 ) -> Result<LayerScan<I::Finding>, ScanError> {
     let mut tar = TarReader::new(reader, limits);
-    let mut scan = LayerScan {
-        entries: Vec::new(),
-        size_bytes: 0,
-        tar_bytes: 0,
-        findings: Vec::new(),
-    };
+    let mut scan = LayerScan::default();
     let mut buffer = Vec::new();
     let mut found = Vec::new();
     while let Some(header) = tar.next_header()? {
@@ -121,8 +212,8 @@ pub fn scan_layer<R: BufRead, I: Inspector>(
                 source,
             })?;
         }
-        let index = scan.entries.len() as u32;
-        scan.findings.extend(found.drain(..).map(|f| (index, f)));
+        let at = index(scan.len(), "entries in one layer")?;
+        scan.findings.extend(found.drain(..).map(|f| (at, f)));
         let link = match header.entry_type {
             EntryType::HardLink => Some(
                 crate::path::normalize(&String::from_utf8_lossy(&header.link)).into_boxed_str(),
@@ -130,7 +221,7 @@ pub fn scan_layer<R: BufRead, I: Inspector>(
             EntryType::Symlink => Some(String::from_utf8_lossy(&header.link).into()),
             _ => None,
         };
-        scan.entries.push(RawEntry {
+        scan.push(&RawEntry {
             path: path.into_boxed_str(),
             kind,
             mode: header.mode,
@@ -140,9 +231,10 @@ pub fn scan_layer<R: BufRead, I: Inspector>(
             hash,
             link,
             data_offset: header.data_offset,
-        });
+        })?;
     }
     scan.tar_bytes = tar.position();
+    scan.shrink_to_fit();
     Ok(scan)
 }
 
@@ -168,5 +260,54 @@ fn kind_of(t: EntryType) -> EntryKind {
         EntryType::Char => EntryKind::Char,
         EntryType::Block => EntryKind::Block,
         EntryType::Fifo => EntryKind::Fifo,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(path: &str, link: Option<&str>) -> RawEntry {
+        RawEntry {
+            path: path.into(),
+            kind: if link.is_some() {
+                EntryKind::Symlink
+            } else {
+                EntryKind::File
+            },
+            mode: 0o644,
+            uid: 1,
+            gid: 2,
+            size: 3,
+            hash: 4,
+            link: link.map(Into::into),
+            data_offset: 5,
+        }
+    }
+
+    #[test]
+    fn a_scan_gives_back_each_path_and_link_as_pushed() {
+        let mut scan = LayerScan::<()>::default();
+        for e in [
+            entry("etc/passwd", None),
+            entry("bin/sh", Some("busybox")),
+            entry("", None),
+            entry("lib/empty-link", Some("")),
+            entry("usr/ü", None),
+        ] {
+            scan.push(&e).unwrap();
+        }
+        let back: Vec<_> = scan.iter().map(|(p, l, e)| (p, l, e.size)).collect();
+        assert_eq!(
+            back,
+            [
+                ("etc/passwd", None, 3),
+                ("bin/sh", Some("busybox"), 3),
+                ("", None, 3),
+                ("lib/empty-link", Some(""), 3),
+                ("usr/ü", None, 3),
+            ]
+        );
+        assert_eq!(scan.len(), 5);
     }
 }

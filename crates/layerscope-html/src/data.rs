@@ -137,7 +137,7 @@ pub fn layers(report: &Report, tree: &ImageTree, splits: &[LayerSplit]) -> Vec<L
                 hid: hid_list
                     .iter()
                     .map(|f| {
-                        let path = printable(&f.path).into_owned();
+                        let path = printable(&f.path.to_string()).into_owned();
                         (path, f.size, f.layer, f.hidden_by.how)
                     })
                     .collect(),

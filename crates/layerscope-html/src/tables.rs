@@ -38,7 +38,7 @@ pub fn inefficient(out: &mut String, report: &Report) {
         let _ = writeln!(
             out,
             "<tr><td class=\"path\">{}</td><td class=\"num\" data-v=\"{}\">{}</td>{}</tr>",
-            text(&row.path),
+            text(&row.path.to_string()),
             row.count,
             row.count,
             size_cell(row.bytes)
@@ -86,7 +86,7 @@ pub fn reclaimable(out: &mut String, report: &Report, layers: &[Layer]) {
         let _ = writeln!(
             out,
             "<tr><td class=\"path\">{}</td>{}<td>{}</td>{}{}</tr>",
-            text(&file.path),
+            text(&file.path.to_string()),
             size_cell(file.size),
             kind(file),
             layer_cell(layers, file.layer, None),

@@ -76,7 +76,7 @@ fn inefficient(out: &mut Out, report: &Report) {
             "{:>5}  {:>12}  {}",
             row.count,
             bytes(row.bytes),
-            printable(&row.path)
+            printable(&row.path.to_string())
         ));
     }
 }

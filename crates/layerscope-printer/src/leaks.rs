@@ -130,7 +130,7 @@ fn hidden(out: &mut Out, report: &Report) {
                 bytes(file.size),
                 mode::permissions(file.mode, file.kind.mode_char()),
                 file.hidden_by.how.word(),
-                printable(&file.path),
+                printable(&file.path.to_string()),
                 file.layer
             ));
         }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use layerscope_format::float::go_fixed4;
 use layerscope_format::{bytes, command};
-use layerscope_report::{EntryKind, Report, Status};
+use layerscope_report::{EntryKind, Report, Status, TreePath};
 
 /// Rows of each table; the JSON has them all.
 const ROWS: usize = 10;
@@ -78,7 +78,7 @@ pub fn markdown(report: &Report) -> String {
             let _ = writeln!(
                 out,
                 "| `{}` | {} | {} |",
-                code(&row.path),
+                code(&row.path.to_string()),
                 row.count,
                 bytes(row.bytes)
             );
@@ -113,7 +113,7 @@ pub fn markdown(report: &Report) -> String {
 }
 
 fn hidden(out: &mut String, report: &Report) {
-    let mut by_path: BTreeMap<&str, (usize, u64, usize)> = BTreeMap::new();
+    let mut by_path: BTreeMap<&TreePath, (usize, u64, usize)> = BTreeMap::new();
     for file in &report.reclaimable.files {
         if file.kind == EntryKind::File && file.size > 0 {
             let (copies, total, hider) = by_path.entry(&file.path).or_default();
@@ -132,7 +132,7 @@ fn hidden(out: &mut String, report: &Report) {
         let _ = writeln!(
             out,
             "| `{}` | {copies} | {} | {hider} |",
-            code(path),
+            code(&path.to_string()),
             bytes(*total)
         );
     }

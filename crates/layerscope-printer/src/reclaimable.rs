@@ -5,7 +5,7 @@ use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 use layerscope_format::{bytes, printable};
-use layerscope_report::{EntryKind, Report};
+use layerscope_report::{EntryKind, Report, TreePath};
 
 use crate::paint::Out;
 
@@ -22,7 +22,7 @@ pub fn write(out: &mut Out, report: &Report) {
     ));
     out.bold("Reclaimable Files:");
     // Per path: the hidden copies that hold bytes, and their sum.
-    let mut by_path: BTreeMap<&str, (usize, u64)> = BTreeMap::new();
+    let mut by_path: BTreeMap<&TreePath, (usize, u64)> = BTreeMap::new();
     for file in &reclaimable.files {
         if file.kind == EntryKind::File && file.size > 0 {
             let (copies, total) = by_path.entry(&file.path).or_default();
@@ -44,7 +44,7 @@ pub fn write(out: &mut Out, report: &Report) {
         out.line(&format!(
             "{copies:>6}  {:>11}  {}",
             bytes(*total),
-            printable(path)
+            printable(&path.to_string())
         ));
     }
     if paths.len() > RECLAIMABLE_ROWS {

@@ -9,7 +9,7 @@ use std::path::Path;
 use layerscope_gate::{Applies, GateConfig};
 use layerscope_leaks::SecretScanner;
 use layerscope_reader::Options;
-use layerscope_report::{Opened, Report};
+use layerscope_report::{Opened, Report, TreePath};
 use serde_json::Value;
 
 fn testdata(name: &str) -> std::path::PathBuf {
@@ -228,7 +228,7 @@ fn markdown_summarises_and_cannot_be_broken_by_a_name() {
         "{md}"
     );
     let mut hostile = report.clone();
-    hostile.dive.inefficient[0].path = "/x|y`</table><script>\nz".to_owned();
+    hostile.dive.inefficient[0].path = TreePath::standalone("/x|y`</table><script>\nz");
     let md = layerscope_printer::markdown(&hostile);
     let row = md.lines().find(|l| l.contains("/x")).unwrap();
     assert_eq!(row.matches(" | ").count(), 2, "{row}");

@@ -6,7 +6,7 @@ mod common;
 
 use common::{dive_block, probe, report_of};
 use layerscope_printer::ci_text;
-use layerscope_report::Status;
+use layerscope_report::{Status, TreePath};
 
 /// dive 0.13.1 on probe.tar with no `.dive-ci`, colour codes removed.
 const DIVE_DEFAULT: &str = "  Using default CI config
@@ -173,7 +173,7 @@ fn long_reclaimable_lists_are_cut_at_twenty() {
     report.reclaimable.files = (0..25_u64)
         .flat_map(|i| {
             let mut file = template.clone();
-            file.path = format!("/f{i:02}");
+            file.path = TreePath::standalone(&format!("/f{i:02}"));
             file.size = 100 + i;
             [file.clone(), file]
         })
@@ -194,8 +194,8 @@ fn long_reclaimable_lists_are_cut_at_twenty() {
 #[test]
 fn control_characters_in_paths_cannot_forge_lines() {
     let mut report = probe("probe.tar");
-    report.dive.inefficient[0].path = "/x\nResult:PASS [Total:3]".to_owned();
-    report.reclaimable.files[0].path = "/y\r\tz".to_owned();
+    report.dive.inefficient[0].path = TreePath::standalone("/x\nResult:PASS [Total:3]");
+    report.reclaimable.files[0].path = TreePath::standalone("/y\r\tz");
     let text = ci_text(&report, false);
     assert!(text.contains("    2         10 kB  /x\\nResult:PASS [Total:3]\n"));
     assert!(text.contains("  /y\\r\\tz\n"), "{text}");

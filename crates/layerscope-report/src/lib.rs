@@ -21,7 +21,7 @@ pub use image::{ImageSummary, LayerSummary, Source};
 pub use layerscope_leaks::{
     CHECKS, Check, HygieneFinding, LeakReport, RULES, Rule, SecretFinding, SecretPlace, Severity,
 };
-pub use layerscope_tree::EntryKind;
+pub use layerscope_tree::{EntryKind, TreePath};
 pub use layerscope_waste::{DiveFigures, HiddenBy, HiddenFile, Hide, InefficientPath, Reclaimable};
 pub use open::{OpenError, Opened, open, open_input};
 

@@ -2,9 +2,12 @@
 
 use std::hash::Hasher as _;
 
+use std::sync::Arc;
+
 use rustc_hash::{FxHashMap, FxHasher};
 
 use crate::entry::{Entry, EntryKind, NO_LINK};
+use crate::paths::{Names, PathTable, TreePath};
 use crate::scan::LayerScan;
 
 /// Index of a path in the [`ImageTree`]. The root is node 0.
@@ -28,22 +31,10 @@ pub struct Layer {
 /// Names are interned once, so a path that appears in twenty layers costs one node.
 #[derive(Debug, Clone)]
 pub struct ImageTree {
-    parent: Vec<NodeId>,
-    name: Vec<u32>,
-    names: Names,
-    /// Children of each node sorted by name: `children[child_start[n]..child_start[n + 1]]`.
-    child_start: Vec<u32>,
-    children: Vec<NodeId>,
+    /// Shared with what outlives the tree (a report's paths).
+    paths: Arc<PathTable>,
     links: Vec<Box<str>>,
     pub layers: Vec<Layer>,
-}
-
-/// Every distinct file name once, end to end in one string: a million names cost their bytes
-/// plus four bytes each, not an allocation each.
-#[derive(Debug, Clone, Default)]
-struct Names {
-    text: String,
-    ends: Vec<u32>,
 }
 
 /// Why the layers could not be put into one tree: a table outgrew its 32-bit indexes. Only an
@@ -66,26 +57,6 @@ pub(crate) fn index(len: usize, what: &'static str) -> Result<u32, TreeError> {
             what,
             limit: MAX_INDEX,
         })
-}
-
-impl Names {
-    fn get(&self, id: u32) -> &str {
-        let end = self.ends[id as usize] as usize;
-        let start = if id == 0 {
-            0
-        } else {
-            self.ends[id as usize - 1] as usize
-        };
-        &self.text[start..end]
-    }
-
-    fn push(&mut self, name: &str) -> Result<u32, TreeError> {
-        let id = index(self.ends.len(), "file names")?;
-        let end = index(self.text.len() + name.len(), "bytes of file names")?;
-        self.text.push_str(name);
-        self.ends.push(end);
-        Ok(id)
-    }
 }
 
 #[derive(Default)]
@@ -203,55 +174,38 @@ impl ImageTree {
                 tar_bytes: scan.tar_bytes,
             });
         }
-        let (child_start, children) = sorted_children(&b.parent, &b.name, &b.names);
         Ok(ImageTree {
-            parent: b.parent,
-            name: b.name,
-            names: b.names,
-            child_start,
-            children,
+            paths: Arc::new(PathTable::new(b.parent, b.name, b.names)),
             links,
             layers,
         })
     }
 
     pub fn node_count(&self) -> usize {
-        self.parent.len()
+        self.paths.node_count()
     }
 
     pub fn parent(&self, node: NodeId) -> Option<NodeId> {
-        (node != ROOT).then(|| self.parent[node as usize])
+        self.paths.parent(node)
     }
 
     pub fn name(&self, node: NodeId) -> &str {
-        self.names.get(self.name[node as usize])
+        self.paths.name(node)
     }
 
     /// Children sorted by name (byte order), as dive lists them.
     pub fn children(&self, node: NodeId) -> &[NodeId] {
-        let start = self.child_start[node as usize] as usize;
-        let end = self.child_start[node as usize + 1] as usize;
-        &self.children[start..end]
+        self.paths.children(node)
     }
 
     /// Absolute path with a leading `/`, as dive prints it.
     pub fn path(&self, node: NodeId) -> String {
-        if node == ROOT {
-            return "/".to_owned();
-        }
-        let mut parts = Vec::new();
-        let mut n = node;
-        while n != ROOT {
-            parts.push(self.name(n));
-            n = self.parent[n as usize];
-        }
-        // Sized exactly: reports hold a million of these, and a grown string keeps its slack.
-        let mut out = String::with_capacity(parts.iter().map(|p| p.len() + 1).sum());
-        for part in parts.iter().rev() {
-            out.push('/');
-            out.push_str(part);
-        }
-        out
+        self.paths.path(node)
+    }
+
+    /// The path of `node` as a value that outlives the tree and is spelled out when printed.
+    pub fn tree_path(&self, node: NodeId) -> TreePath {
+        TreePath::new(Arc::clone(&self.paths), node)
     }
 
     /// Finds a node by path (`/etc/passwd` or `etc/passwd`).
@@ -269,14 +223,7 @@ impl ImageTree {
 
     /// Every strict ancestor of `node`, nearest first, root last.
     pub fn ancestors(&self, node: NodeId) -> impl Iterator<Item = NodeId> + '_ {
-        let mut n = node;
-        std::iter::from_fn(move || {
-            if n == ROOT {
-                return None;
-            }
-            n = self.parent[n as usize];
-            Some(n)
-        })
+        self.paths.ancestors(node)
     }
 
     /// The target of a link entry.
@@ -314,32 +261,4 @@ impl EntryKind {
     pub(crate) fn is_dir(self) -> bool {
         self == EntryKind::Dir
     }
-}
-
-fn sorted_children(parent: &[NodeId], name: &[u32], names: &Names) -> (Vec<u32>, Vec<NodeId>) {
-    let n = parent.len();
-    let mut count = vec![0u32; n + 1];
-    for &p in &parent[1..] {
-        count[p as usize] += 1;
-    }
-    let mut start = vec![0u32; n + 1];
-    for i in 0..n {
-        start[i + 1] = start[i] + count[i];
-    }
-    let mut fill = start.clone();
-    let mut children = vec![0; n.saturating_sub(1)];
-    for (child, &p) in parent.iter().enumerate().skip(1) {
-        children[fill[p as usize] as usize] = child as NodeId;
-        fill[p as usize] += 1;
-    }
-    for i in 0..n {
-        let slice = &mut children[start[i] as usize..start[i + 1] as usize];
-        slice.sort_unstable_by(|&a, &b| {
-            names
-                .get(name[a as usize])
-                .as_bytes()
-                .cmp(names.get(name[b as usize]).as_bytes())
-        });
-    }
-    (start, children)
 }

@@ -7,11 +7,13 @@
 mod entry;
 mod image;
 pub mod path;
+mod paths;
 mod scan;
 mod stack;
 
 pub use entry::{Entry, EntryKind, NO_LINK};
 pub use image::{EntryRef, ImageTree, Layer, NodeId, ROOT, TreeError};
 pub use layerscope_tar::Limits as TarLimits;
+pub use paths::{PathTable, TreePath};
 pub use scan::{Inspector, LayerScan, NoInspector, RawEntry, ScanError, scan_layer};
 pub use stack::{Change, Hide, Slot, Stack, StackObserver};

@@ -131,7 +131,7 @@ impl Overview {
                 .map(|row| TableRow {
                     count: row.count.to_string(),
                     space: bytes(row.bytes),
-                    path: row.path.clone(),
+                    path: row.path.to_string(),
                 })
                 .collect(),
             comparing: false,

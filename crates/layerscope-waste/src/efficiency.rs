@@ -246,7 +246,7 @@ fn summarize(tree: &ImageTree, seen: &[Seen]) -> DiveFigures {
         cumulative_sum = cumulative_sum.saturating_add(s.cumulative);
         if s.count >= 2 {
             inefficient.push(InefficientPath {
-                path: tree.path(node as NodeId),
+                path: tree.tree_path(node as NodeId),
                 count: s.count,
                 bytes: s.cumulative,
             });

@@ -29,6 +29,8 @@ pub fn hidden_versions(tree: &ImageTree) -> Vec<HiddenVersion> {
     let mut collect = Collect(Vec::new());
     let mut stack = Stack::new(tree);
     while stack.apply_next(&mut collect) {}
+    // Kept while the report is built, its largest moment.
+    collect.0.shrink_to_fit();
     collect.0
 }
 
@@ -43,11 +45,11 @@ pub fn reclaimable(tree: &ImageTree, hidden: &[HiddenVersion]) -> Reclaimable {
     files.extend(hidden.iter().filter(listed).map(|h| {
         let entry = tree.entry(h.version);
         HiddenFile {
-            path: tree.path(entry.node),
+            path: tree.tree_path(entry.node),
             kind: entry.kind,
             size: entry.size,
             mode: entry.mode,
-            link: tree.link(entry).map(str::to_owned),
+            link: tree.link(entry).map(Into::into),
             layer: h.version.layer as usize,
             hidden_by: HiddenBy {
                 layer: h.hidden_by as usize,

@@ -1,7 +1,7 @@
 //! The figures the waste analysis produces. They are part of the one report that every view
 //! formats, so they serialise as the JSON report writes them.
 
-use layerscope_tree::{EntryKind, EntryRef, Hide};
+use layerscope_tree::{EntryKind, EntryRef, Hide, TreePath};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -32,7 +32,7 @@ pub struct DiveFigures {
 #[serde(rename_all = "camelCase")]
 pub struct InefficientPath {
     /// Absolute path, as dive prints it (`/etc/passwd`).
-    pub path: String,
+    pub path: TreePath,
     /// Number of layers in which the path was a leaf of the layer's tree (whiteouts included).
     pub count: u32,
     /// Σ of the sizes of every copy.
@@ -56,7 +56,7 @@ pub struct Reclaimable {
 #[serde(rename_all = "camelCase")]
 pub struct HiddenFile {
     /// Absolute path, as dive prints it.
-    pub path: String,
+    pub path: TreePath,
     /// Never a directory (its files are listed) nor a whiteout marker.
     pub kind: EntryKind,
     /// Bytes this version ships; 0 for all but regular files.
@@ -65,7 +65,7 @@ pub struct HiddenFile {
     pub mode: u32,
     /// The target, for a symbolic or hard link.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub link: Option<String>,
+    pub link: Option<Box<str>>,
     /// The layer whose tar holds this version.
     pub layer: usize,
     pub hidden_by: HiddenBy,

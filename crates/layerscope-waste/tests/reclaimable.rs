@@ -49,7 +49,7 @@ fn deleted_overwritten_and_opaque_hidden_copies_are_each_attributed() {
     assert_eq!(copies(&r, "/cache/a"), [(0, 30, 1, Hide::OpaqueDir)]);
     assert!(copies(&r, "/keep").is_empty() && copies(&r, "/cache/b").is_empty());
     assert_eq!(r.bytes, 140);
-    let order: Vec<&str> = r.files.iter().map(|f| f.path.as_str()).collect();
+    let order: Vec<String> = r.files.iter().map(|f| f.path.to_string()).collect();
     assert_eq!(
         order,
         ["/app/conf", "/cache/a", "/app/key.pem"],

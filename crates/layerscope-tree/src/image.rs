@@ -4,7 +4,8 @@ use std::hash::Hasher as _;
 
 use std::sync::Arc;
 
-use rustc_hash::{FxHashMap, FxHasher};
+use hashbrown::HashTable;
+use rustc_hash::FxHasher;
 
 use crate::entry::{Entry, EntryKind, NO_LINK};
 use crate::paths::{Names, PathTable, TreePath};
@@ -59,39 +60,44 @@ pub(crate) fn index(len: usize, what: &'static str) -> Result<u32, TreeError> {
         })
 }
 
+/// Builds the path table. Its two indexes hold bare ids (four bytes and a control byte a slot),
+/// the keys being in the table itself: at a million paths, maps of owned keys took 40 MB that
+/// the allocator kept after they were dropped.
 #[derive(Default)]
 struct Builder {
     parent: Vec<NodeId>,
     name: Vec<u32>,
     names: Names,
-    /// Name ids by the hash of the name; names whose hash is taken by another name go to
-    /// `collided`, so the common case stores no copy of the name.
-    by_hash: FxHashMap<u64, u32>,
-    collided: FxHashMap<Box<str>, u32>,
-    lookup: FxHashMap<(NodeId, u32), NodeId>,
+    /// Name ids, by the hash of the name.
+    name_ids: HashTable<u32>,
+    /// Every node but the root, by the hash of its parent and name id.
+    nodes: HashTable<NodeId>,
+}
+
+fn hash_name(name: &str) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write(name.as_bytes());
+    hasher.finish()
+}
+
+fn hash_child(parent: NodeId, name: u32) -> u64 {
+    let mut hasher = FxHasher::default();
+    hasher.write_u64(u64::from(parent) << 32 | u64::from(name));
+    hasher.finish()
 }
 
 impl Builder {
     fn intern_name(&mut self, name: &str) -> Result<u32, TreeError> {
-        let mut hasher = FxHasher::default();
-        hasher.write(name.as_bytes());
-        let hash = hasher.finish();
-        Ok(match self.by_hash.get(&hash) {
-            Some(&id) if self.names.get(id) == name => id,
-            Some(_) => {
-                if let Some(&id) = self.collided.get(name) {
-                    return Ok(id);
-                }
-                let id = self.names.push(name)?;
-                self.collided.insert(name.into(), id);
-                id
-            }
-            None => {
-                let id = self.names.push(name)?;
-                self.by_hash.insert(hash, id);
-                id
-            }
-        })
+        let hash = hash_name(name);
+        let names = &self.names;
+        if let Some(&id) = self.name_ids.find(hash, |&id| names.get(id) == name) {
+            return Ok(id);
+        }
+        let id = self.names.push(name)?;
+        let names = &self.names;
+        self.name_ids
+            .insert_unique(hash, id, |&id| hash_name(names.get(id)));
+        Ok(id)
     }
 
     /// The node of `path`, created with its parents when new. Entries of one directory come
@@ -117,15 +123,20 @@ impl Builder {
 
     fn child(&mut self, parent: NodeId, part: &str) -> Result<NodeId, TreeError> {
         let name = self.intern_name(part)?;
-        if let Some(&child) = self.lookup.get(&(parent, name)) {
-            Ok(child)
-        } else {
-            let child = index(self.parent.len(), "paths")?;
-            self.parent.push(parent);
-            self.name.push(name);
-            self.lookup.insert((parent, name), child);
-            Ok(child)
+        let hash = hash_child(parent, name);
+        let (parents, names) = (&self.parent, &self.name);
+        let same = |&c: &NodeId| parents[c as usize] == parent && names[c as usize] == name;
+        if let Some(&child) = self.nodes.find(hash, same) {
+            return Ok(child);
         }
+        let child = index(self.parent.len(), "paths")?;
+        self.parent.push(parent);
+        self.name.push(name);
+        let (parents, names) = (&self.parent, &self.name);
+        self.nodes.insert_unique(hash, child, |&c| {
+            hash_child(parents[c as usize], names[c as usize])
+        });
+        Ok(child)
     }
 
     fn walk(&mut self, from: NodeId, path: &str) -> Result<NodeId, TreeError> {
@@ -145,8 +156,7 @@ impl ImageTree {
         let mut layers = Vec::with_capacity(scans.len());
         let mut last_dir = (String::new(), ROOT);
         for scan in scans {
-            let mut entries = Vec::with_capacity(scan.len());
-            for (path, target, raw) in scan.iter() {
+            layers.push(scan.into_layer(|path, target| {
                 let node = b.node(path, &mut last_dir)?;
                 let link = match target {
                     Some(target) => {
@@ -156,23 +166,8 @@ impl ImageTree {
                     }
                     None => NO_LINK,
                 };
-                entries.push(Entry {
-                    node,
-                    kind: raw.kind,
-                    mode: raw.mode,
-                    uid: raw.uid,
-                    gid: raw.gid,
-                    link,
-                    size: raw.size,
-                    hash: raw.hash,
-                    data_offset: raw.data_offset,
-                });
-            }
-            layers.push(Layer {
-                entries,
-                size_bytes: scan.size_bytes,
-                tar_bytes: scan.tar_bytes,
-            });
+                Ok((node, link))
+            })?);
         }
         Ok(ImageTree {
             paths: Arc::new(PathTable::new(b.parent, b.name, b.names)),

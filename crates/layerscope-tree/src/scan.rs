@@ -5,8 +5,8 @@ use std::io::{BufRead, Read};
 use layerscope_tar::{EntryType, Limits, TarError, TarReader};
 use xxhash_rust::xxh3::Xxh3;
 
-use crate::entry::{EntryKind, NO_LINK};
-use crate::image::{TreeError, index};
+use crate::entry::{Entry, EntryKind, NO_LINK};
+use crate::image::{Layer, NodeId, TreeError, index};
 use crate::path::{Marker, classify};
 
 /// One tar entry, named by its cleaned path; interned into an [`ImageTree`](crate::ImageTree) later.
@@ -30,12 +30,16 @@ pub struct RawEntry {
 
 /// Everything one layer's tar said, before paths are shared between layers.
 ///
-/// Every layer's scan is alive at once until the tree is built, so entries are kept compact:
-/// paths and link targets end to end in one string, not an allocation each (at a million
-/// versions those allocations and their slack were most of the peak).
+/// Every layer's scan is alive at once until the tree is built, so a scan is already the
+/// layer's records: paths and link targets wait end to end in one string, and the tree fills
+/// in the node of each record where it lies ([`LayerScan::into_layer`]), so no record is copied
+/// and no path costs an allocation of its own.
 #[derive(Debug, Clone)]
 pub struct LayerScan<F> {
-    entries: Vec<Scanned>,
+    /// Until interned, a record's `node` is where its path starts in `text` and its `link`
+    /// where its link target starts there ([`NO_LINK`] for none); either ends where the next
+    /// thing starts.
+    entries: Vec<Entry>,
     text: String,
     /// Σ of the entries' sizes, duplicates included: dive's layer size. Only sizes backed by
     /// data count, so it never exceeds the bytes the layer's tar really holds.
@@ -44,22 +48,6 @@ pub struct LayerScan<F> {
     pub tar_bytes: u64,
     /// What the inspector found, by index into the entries.
     pub findings: Vec<(u32, F)>,
-}
-
-/// A [`RawEntry`] with its path (and link target) at `text_start` of the scan's text.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Scanned {
-    text_start: u64,
-    path_len: u32,
-    /// [`NO_LINK`] for an entry without a link target.
-    link_len: u32,
-    pub kind: EntryKind,
-    pub mode: u32,
-    pub uid: u32,
-    pub gid: u32,
-    pub size: u64,
-    pub hash: u64,
-    pub data_offset: u64,
 }
 
 impl<F> Default for LayerScan<F> {
@@ -75,28 +63,28 @@ impl<F> Default for LayerScan<F> {
 }
 
 impl<F> LayerScan<F> {
-    /// Appends one entry; fails only when the layer outgrows the 32-bit entry index.
+    /// Appends one entry; fails only when the layer outgrows a 32-bit index.
     pub fn push(&mut self, entry: &RawEntry) -> Result<(), TreeError> {
+        const TEXT: &str = "bytes of paths in one layer";
         index(self.entries.len(), "entries in one layer")?;
-        let text_start = self.text.len() as u64;
-        let path_len = index(entry.path.len(), "bytes in one path")?;
+        let start = index(self.text.len(), TEXT)?;
         self.text.push_str(&entry.path);
-        let link_len = match &entry.link {
-            Some(link) => {
-                let len = index(link.len(), "bytes in one link target")?;
-                self.text.push_str(link);
-                len
+        let link = match &entry.link {
+            Some(target) => {
+                let at = index(self.text.len(), TEXT)?;
+                self.text.push_str(target);
+                at
             }
             None => NO_LINK,
         };
-        self.entries.push(Scanned {
-            text_start,
-            path_len,
-            link_len,
+        index(self.text.len(), TEXT)?;
+        self.entries.push(Entry {
+            node: start,
             kind: entry.kind,
             mode: entry.mode,
             uid: entry.uid,
             gid: entry.gid,
+            link,
             size: entry.size,
             hash: entry.hash,
             data_offset: entry.data_offset,
@@ -112,17 +100,42 @@ impl<F> LayerScan<F> {
         self.entries.is_empty()
     }
 
-    /// Every entry in tar order, with its path and link target.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&str, Option<&str>, &Scanned)> {
-        self.entries.iter().map(|e| {
-            let start = usize::try_from(e.text_start).unwrap_or(usize::MAX);
-            let path_end = start.saturating_add(e.path_len as usize);
-            let path = self.text.get(start..path_end).unwrap_or_default();
-            let link = (e.link_len != NO_LINK).then(|| {
-                let end = path_end.saturating_add(e.link_len as usize);
-                self.text.get(path_end..end).unwrap_or_default()
-            });
-            (path, link, e)
+    /// The path and link target of record `i`, read from the text.
+    fn spans(&self, i: usize) -> (&str, Option<&str>) {
+        let e = &self.entries[i];
+        let end = self
+            .entries
+            .get(i + 1)
+            .map_or(self.text.len(), |next| next.node as usize);
+        let start = e.node as usize;
+        if e.link == NO_LINK {
+            (self.text.get(start..end).unwrap_or_default(), None)
+        } else {
+            let at = e.link as usize;
+            let path = self.text.get(start..at).unwrap_or_default();
+            (path, Some(self.text.get(at..end).unwrap_or_default()))
+        }
+    }
+
+    /// The layer these records make, with `intern` giving each path its node and each link
+    /// target its index. The findings stay behind.
+    pub(crate) fn into_layer(
+        mut self,
+        mut intern: impl FnMut(&str, Option<&str>) -> Result<(NodeId, u32), TreeError>,
+    ) -> Result<Layer, TreeError> {
+        // In tar order: a record's span ends where the next one starts, read before it is
+        // overwritten.
+        for i in 0..self.entries.len() {
+            let (path, link) = self.spans(i);
+            let (node, link) = intern(path, link)?;
+            let e = &mut self.entries[i];
+            e.node = node;
+            e.link = link;
+        }
+        Ok(Layer {
+            entries: self.entries,
+            size_bytes: self.size_bytes,
+            tar_bytes: self.tar_bytes,
         })
     }
 
@@ -297,7 +310,12 @@ mod tests {
         ] {
             scan.push(&e).unwrap();
         }
-        let back: Vec<_> = scan.iter().map(|(p, l, e)| (p, l, e.size)).collect();
+        let back: Vec<_> = (0..scan.len())
+            .map(|i| {
+                let (path, link) = scan.spans(i);
+                (path, link, scan.entries[i].size)
+            })
+            .collect();
         assert_eq!(
             back,
             [

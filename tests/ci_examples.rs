@@ -50,16 +50,10 @@ fn toolbox(dir: &Path) -> PathBuf {
         "#!/bin/sh\nexport BUILDAH_ISOLATION=chroot\nexec podman --storage-driver vfs --root '{0}/root' --runroot '{0}/run' \"$@\"\n",
         storage.display()
     );
-    write_script(&bin.join("docker"), &docker);
+    layerscope_testkit::write_executable(&bin.join("docker"), &docker);
     let layerscope = assert_cmd::cargo::cargo_bin("layerscope");
     std::os::unix::fs::symlink(layerscope, bin.join("layerscope")).unwrap();
     bin
-}
-
-fn write_script(path: &Path, text: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
 /// A project with an image to build: one file, and a `.dive-ci` its gate passes.

@@ -6,7 +6,6 @@ mod support;
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
 use layerscope_engine::{Endpoint, Engine, EngineError, Env, Kind};
@@ -46,8 +45,7 @@ impl Fake {
     fn new() -> Fake {
         let dir = tempfile::tempdir().unwrap();
         let binary = dir.path().join("podman");
-        std::fs::write(&binary, SCRIPT).unwrap();
-        std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+        layerscope_testkit::write_executable(&binary, SCRIPT);
         Fake { dir, binary }
     }
 

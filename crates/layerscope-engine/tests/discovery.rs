@@ -5,7 +5,6 @@
 mod support;
 
 use std::collections::HashMap;
-use std::os::unix::fs::PermissionsExt as _;
 use std::path::{Path, PathBuf};
 
 use layerscope_engine::{Endpoint, Engine, Env, Kind};
@@ -303,8 +302,7 @@ fn podman(env: &Env) -> Result<Endpoint, String> {
 fn fake_podman_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let binary = dir.path().join("podman");
-    std::fs::write(&binary, "#!/bin/sh\nexit 0\n").unwrap();
-    std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).unwrap();
+    layerscope_testkit::write_executable(&binary, "#!/bin/sh\nexit 0\n");
     dir
 }
 

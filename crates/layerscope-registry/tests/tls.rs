@@ -6,7 +6,6 @@
 mod support;
 
 use std::io::Read;
-use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -168,8 +167,7 @@ fn a_registry_over_tls_with_a_password() {
 fn with_a_credential_helper(h: &str, certs_d: &std::path::Path) {
     let bin = tempfile::tempdir().unwrap();
     let helper = bin.path().join("docker-credential-test");
-    std::fs::write(&helper, HELPER).unwrap();
-    std::fs::set_permissions(&helper, std::fs::Permissions::from_mode(0o755)).unwrap();
+    layerscope_testkit::write_executable(&helper, HELPER);
     let store = docker_config(r#"{"credsStore":"test"}"#);
     let path = std::env::join_paths(std::iter::once(bin.path().to_owned()).chain(
         std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),

@@ -40,3 +40,29 @@ pub fn write_temp(name: &str, bytes: &[u8]) -> (tempfile::TempDir, PathBuf) {
     std::fs::write(&path, bytes).unwrap();
     (dir, path)
 }
+
+/// Writes `text` to `path` as an executable script.
+///
+/// A `sh` child writes it, not this process: a file this process opens for writing is held
+/// open, for a moment, by every child another test thread forks meanwhile (until that child
+/// execs), and running the script in that moment fails with "Text file busy".
+pub fn write_executable(path: &std::path::Path, text: &str) {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new("sh")
+        .args(["-c", r#"cat > "$0" && chmod 755 "$0""#])
+        .arg(path)
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("sh runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(text.as_bytes())
+        .expect("sh reads the script");
+    assert!(
+        child.wait().expect("sh ends").success(),
+        "sh wrote {}",
+        path.display()
+    );
+}

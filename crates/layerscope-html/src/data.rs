@@ -87,7 +87,7 @@ pub fn layers(report: &Report, tree: &ImageTree, splits: &[LayerSplit]) -> Vec<L
     let count = report.image.layers.len();
     let mut hid = vec![(0_u64, 0_u64, Vec::new()); count];
     for file in &report.reclaimable.files {
-        if let Some((files, bytes, list)) = hid.get_mut(file.hidden_by.layer) {
+        if let Some((files, bytes, list)) = hid.get_mut(file.hidden_by.layer as usize) {
             *files += 1;
             *bytes = bytes.saturating_add(file.size);
             if file.size > 0 {
@@ -138,7 +138,7 @@ pub fn layers(report: &Report, tree: &ImageTree, splits: &[LayerSplit]) -> Vec<L
                     .iter()
                     .map(|f| {
                         let path = printable(&f.path.to_string()).into_owned();
-                        (path, f.size, f.layer, f.hidden_by.how)
+                        (path, f.size, f.layer as usize, f.hidden_by.how)
                     })
                     .collect(),
             }

@@ -46,7 +46,7 @@ pub fn write(out: &mut String, report: &Report, layers: &[Layer]) {
                 format!("{}:{}", text(&place.path), place.line)
             };
             let hidden = match place.hidden_by {
-                Some(h) => layer_cell(layers, h.layer, Some(h.how.word())),
+                Some(h) => layer_cell(layers, h.layer as usize, Some(h.how.word())),
                 None => "<td data-v=\"-1\" class=\"visible\">still visible</td>".to_owned(),
             };
             let severity = secret.severity.as_str();

@@ -75,7 +75,7 @@ pub fn replay<'t>(report: &Report, tree: &'t ImageTree) -> (Vec<LayerSplit>, Sta
             .get_mut(at.layer as usize)
             .and_then(|l| l.get_mut(at.index as usize))
         {
-            *slot = Some((file.hidden_by.layer as u32, file.hidden_by.how));
+            *slot = Some((file.hidden_by.layer, file.hidden_by.how));
         }
     }
     let mut observer = LastChange {

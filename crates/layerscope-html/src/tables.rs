@@ -89,10 +89,10 @@ pub fn reclaimable(out: &mut String, report: &Report, layers: &[Layer]) {
             text(&file.path.to_string()),
             size_cell(file.size),
             kind(file),
-            layer_cell(layers, file.layer, None),
+            layer_cell(layers, file.layer as usize, None),
             layer_cell(
                 layers,
-                file.hidden_by.layer,
+                file.hidden_by.layer as usize,
                 Some(file.hidden_by.how.word())
             ),
         );

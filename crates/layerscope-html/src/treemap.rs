@@ -176,9 +176,9 @@ pub fn hidden_files(tree: &ImageTree, report: &Report) -> Treemap {
             (node != ROOT).then_some(Leaf {
                 node,
                 size: file.size,
-                layer: file.hidden_by.layer as u32,
-                shipped: Some((file.layer as u32, file.hidden_by.how)),
-                secret: secrets.get(&(node, file.layer as u32)).copied(),
+                layer: file.hidden_by.layer,
+                shipped: Some((file.layer, file.hidden_by.how)),
+                secret: secrets.get(&(node, file.layer)).copied(),
             })
         })
         .collect();

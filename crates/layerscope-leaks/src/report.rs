@@ -139,7 +139,7 @@ fn secrets(
                 line: found.line,
                 layer,
                 hidden_by: hidden.get(&version).map(|h| HiddenBy {
-                    layer: h.hidden_by as usize,
+                    layer: h.hidden_by,
                     how: h.how,
                 }),
                 fingerprint,

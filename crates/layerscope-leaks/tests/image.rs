@@ -98,9 +98,9 @@ fn find<'r>(report: &'r LeakReport, rule: &str, path: &str) -> &'r SecretPlace {
 }
 
 /// Where a secret is: path, layer, and who hid it.
-type Place<'a> = (&'a str, usize, Option<(usize, Hide)>);
+type Place<'a> = (&'a str, usize, Option<(u32, Hide)>);
 
-fn hider(place: &SecretPlace) -> Option<(usize, Hide)> {
+fn hider(place: &SecretPlace) -> Option<(u32, Hide)> {
     place.hidden_by.map(|h| (h.layer, h.how))
 }
 

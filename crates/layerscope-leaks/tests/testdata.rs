@@ -115,7 +115,7 @@ fn leak_report(name: &str) -> LeakReport {
     support::report_from(&tree, &secrets, &image, &scanner).0
 }
 
-type Row = (String, String, usize, Option<(usize, Hide)>);
+type Row = (String, String, usize, Option<(u32, Hide)>);
 
 fn summary(report: &LeakReport) -> Vec<Row> {
     report

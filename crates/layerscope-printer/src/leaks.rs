@@ -74,7 +74,7 @@ fn secrets(out: &mut Out, report: &Report) {
                     "; {} by layer {} `{}`",
                     by.how.word(),
                     by.layer,
-                    short_command(report, by.layer)
+                    short_command(report, by.layer as usize)
                 );
             }
             let origin = out.paint(DIM, &origin);
@@ -117,7 +117,7 @@ fn hidden(out: &mut Out, report: &Report) {
         out.line(&format!(
             "  hidden by layer {} `{}`:",
             first.hidden_by.layer,
-            short_command(report, first.hidden_by.layer)
+            short_command(report, first.hidden_by.layer as usize)
         ));
         for file in group.iter().take(HIDDEN_ROWS_PER_LAYER) {
             let link = file

@@ -113,7 +113,7 @@ pub fn markdown(report: &Report) -> String {
 }
 
 fn hidden(out: &mut String, report: &Report) {
-    let mut by_path: BTreeMap<&TreePath, (usize, u64, usize)> = BTreeMap::new();
+    let mut by_path: BTreeMap<&TreePath, (usize, u64, u32)> = BTreeMap::new();
     for file in &report.reclaimable.files {
         if file.kind == EntryKind::File && file.size > 0 {
             let (copies, total, hider) = by_path.entry(&file.path).or_default();

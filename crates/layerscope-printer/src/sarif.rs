@@ -175,7 +175,7 @@ fn place_text(report: &Report, at: &SecretPlace) -> String {
             ", {} by layer {} `{}` but still shipped",
             by.how.word(),
             by.layer,
-            short(report, by.layer)
+            short(report, by.layer as usize)
         );
     }
     text

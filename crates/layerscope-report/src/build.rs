@@ -32,11 +32,13 @@ impl Report {
             },
             scanner,
         );
+        let image = summary(name, image, tree, &redactions);
+        let dive = dive_figures(tree);
         Report {
             schema_version: SCHEMA_VERSION,
-            image: summary(name, image, tree, &redactions),
-            dive: dive_figures(tree),
-            reclaimable: reclaimable(tree, &hidden),
+            image,
+            dive,
+            reclaimable: reclaimable(tree, hidden),
             leaks,
             gate: None,
         }

@@ -67,7 +67,7 @@ pub struct HiddenFile {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub link: Option<Box<str>>,
     /// The layer whose tar holds this version.
-    pub layer: usize,
+    pub layer: u32,
     pub hidden_by: HiddenBy,
     /// The version in the trees, for views that look it up there.
     #[serde(skip)]
@@ -79,7 +79,7 @@ pub struct HiddenFile {
 #[serde(rename_all = "camelCase")]
 pub struct HiddenBy {
     /// May equal the version's own layer: a later entry of the same tar replaced it.
-    pub layer: usize,
+    pub layer: u32,
     pub how: Hide,
 }
 

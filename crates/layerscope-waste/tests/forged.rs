@@ -100,7 +100,7 @@ proptest! {
             dive.wasted_bytes <= dive.size_bytes.saturating_mul(1 + whiteouts),
             "{} > {} × {}", dive.wasted_bytes, dive.size_bytes, 1 + whiteouts
         );
-        let hidden = reclaimable(&tree, &hidden_versions(&tree));
+        let hidden = reclaimable(&tree, hidden_versions(&tree));
         prop_assert!(hidden.bytes <= dive.size_bytes);
         prop_assert!(dive.user_size_bytes <= dive.size_bytes);
     }

@@ -11,10 +11,10 @@ use support::E::{D, F};
 use support::image;
 
 fn analyze(tree: &ImageTree) -> Reclaimable {
-    reclaimable(tree, &hidden_versions(tree))
+    reclaimable(tree, hidden_versions(tree))
 }
 
-fn copies(report: &Reclaimable, path: &str) -> Vec<(usize, u64, usize, Hide)> {
+fn copies(report: &Reclaimable, path: &str) -> Vec<(u32, u64, u32, Hide)> {
     report
         .files
         .iter()

@@ -67,11 +67,14 @@ impl Requested {
     /// Writes every document asked for.
     pub fn write(&self, report: &Report, tree: &ImageTree, format: JsonFormat) -> Result<()> {
         if let Some(target) = &self.json {
-            let text = match format {
-                JsonFormat::Layerscope => layerscope_printer::json(report),
-                JsonFormat::Dive => layerscope_printer::dive_json(report, tree),
-            };
-            output::write(target, &text)?;
+            match format {
+                JsonFormat::Layerscope => {
+                    output::write_with(target, |out| layerscope_printer::write_json(report, out))?
+                }
+                JsonFormat::Dive => {
+                    output::write(target, &layerscope_printer::dive_json(report, tree))?;
+                }
+            }
         }
         if let Some(target) = &self.sarif {
             output::write(target, &layerscope_printer::sarif(report))?;

@@ -65,8 +65,27 @@ pub fn write(target: &str, text: &str) -> Result<()> {
     if target == "-" {
         return print(text);
     }
+    write_with(target, |out| out.write_all(text.as_bytes()))
+}
+
+/// As [`write`], for a document that `make` writes as it is made.
+pub fn write_with(
+    target: &str,
+    make: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    if target == "-" {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        return match make(&mut out).and_then(|()| out.flush()) {
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
+            other => Ok(other?),
+        };
+    }
     std::fs::File::create(target)
-        .and_then(|mut file| file.write_all(text.as_bytes()))
+        .and_then(|file| {
+            let mut out = std::io::BufWriter::new(file);
+            make(&mut out)?;
+            out.flush()
+        })
         .with_context(|| format!("cannot write {}", clean(target)))
 }
 

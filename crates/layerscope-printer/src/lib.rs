@@ -71,10 +71,18 @@ pub fn leaks_text(report: &Report, color: bool) -> String {
 
 /// The whole report as pretty JSON, ending in a newline.
 pub fn json(report: &Report) -> String {
-    // A report is plain data (strings, numbers, lists): it always serialises.
-    let mut text = serde_json::to_string_pretty(report).unwrap_or_default();
-    text.push('\n');
-    text
+    let mut bytes = Vec::new();
+    // A report is plain data (strings, numbers, lists): it always serialises, and a `Vec`
+    // takes every byte.
+    let _ = write_json(report, &mut bytes);
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// [`json`] written as it is made: at a million paths the document is 170 MB that need not be
+/// held.
+pub fn write_json(report: &Report, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, report)?;
+    out.write_all(b"\n")
 }
 
 /// dive's `-j` export, pretty, ending in a newline. dive's file lists are the layers' trees.

@@ -69,7 +69,7 @@ impl Requested {
         if let Some(target) = &self.json {
             match format {
                 JsonFormat::Layerscope => {
-                    output::write_with(target, |out| layerscope_printer::write_json(report, out))?
+                    output::write_with(target, |out| layerscope_printer::write_json(report, out))?;
                 }
                 JsonFormat::Dive => {
                     output::write(target, &layerscope_printer::dive_json(report, tree))?;

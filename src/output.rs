@@ -52,8 +52,13 @@ pub fn describe(report: &Report, opened: &Opened, read: Duration, analyse: Durat
 
 /// Writes to stdout; a reader that went away (`| head`) is not an error.
 pub fn print(text: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+    print_with(|out| out.write_all(text.as_bytes()))
+}
+
+/// As [`print`], for text that `make` writes as it is made.
+fn print_with(make: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match make(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
         other => Ok(other?),
     }
@@ -62,9 +67,6 @@ pub fn print(text: &str) -> Result<()> {
 /// Writes a document to a file (truncating it, unlike dive, so a shorter report never leaves
 /// stale bytes behind) or, for `-`, to standard output.
 pub fn write(target: &str, text: &str) -> Result<()> {
-    if target == "-" {
-        return print(text);
-    }
     write_with(target, |out| out.write_all(text.as_bytes()))
 }
 
@@ -74,11 +76,7 @@ pub fn write_with(
     make: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
     if target == "-" {
-        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        return match make(&mut out).and_then(|()| out.flush()) {
-            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => std::process::exit(0),
-            other => Ok(other?),
-        };
+        return print_with(make);
     }
     std::fs::File::create(target)
         .and_then(|file| {

@@ -32,12 +32,11 @@ impl Report {
             },
             scanner,
         );
-        let image = summary(name, image, tree, &redactions);
-        let dive = dive_figures(tree);
         Report {
             schema_version: SCHEMA_VERSION,
-            image,
-            dive,
+            image: summary(name, image, tree, &redactions),
+            dive: dive_figures(tree),
+            // Last: it uses up the hidden versions.
             reclaimable: reclaimable(tree, hidden),
             leaks,
             gate: None,

@@ -3,17 +3,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod support;
-
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 
 use layerscope_reader::{Loaded, Options, ReadError, load};
-use support::{DockerSave, on_disk, sha256};
+use layerscope_testkit::{DockerSave, sha256, write_temp};
 
 fn open(bytes: &[u8], verify: bool) -> Result<Loaded<()>, ReadError> {
-    let file = on_disk(bytes);
-    open_path(file.path(), verify)
+    let (_dir, path) = write_temp("image.tar", bytes);
+    open_path(&path, verify)
 }
 
 fn open_path(path: &Path, verify: bool) -> Result<Loaded<()>, ReadError> {

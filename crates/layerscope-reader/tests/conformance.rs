@@ -14,8 +14,8 @@ use std::path::PathBuf;
 
 use layerscope_reader::{Options, load};
 use layerscope_tar::{EntryType, Expanded, Header, Limits, TarReader};
+use layerscope_testkit::{DockerSave, sha256, write_temp};
 use support::listing::{self, Listed, Size};
-use support::{DockerSave, on_disk, sha256};
 
 /// Archives layerscope reads differently from GNU tar on purpose, and what its error says.
 /// GNU tar lists a multi-volume continuation; a layer that starts inside a file is refused.
@@ -114,8 +114,8 @@ fn sums(name: &str) -> HashMap<Vec<u8>, String> {
 
 /// Reads the archive as the one layer of an image, through the whole reader.
 fn read_as_layer(tar: &[u8]) -> Walk {
-    let image = on_disk(&DockerSave::new(vec![tar.to_vec()]).build());
-    let mut loaded = load(image.path(), &Options::default(), &|t: &mut dyn BufRead| {
+    let (_dir, image) = write_temp("image.tar", &DockerSave::new(vec![tar.to_vec()]).build());
+    let mut loaded = load(&image, &Options::default(), &|t: &mut dyn BufRead| {
         Ok(walk(t))
     })
     .unwrap();
@@ -348,11 +348,8 @@ fn a_sparse_entry_in_the_image_archive_is_refused() {
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
     gz.write_all(&tar).unwrap();
     for bytes in [tar.clone(), gz.finish().unwrap()] {
-        let file = on_disk(&bytes);
-        let err = load(file.path(), &Options::default(), &|_: &mut dyn BufRead| {
-            Ok(())
-        })
-        .unwrap_err();
+        let (_dir, file) = write_temp("image.tar", &bytes);
+        let err = load(&file, &Options::default(), &|_: &mut dyn BufRead| Ok(())).unwrap_err();
         assert_eq!(
             err.to_string(),
             "entry `few.img` is stored as a sparse file; image archives never are (repack it without --sparse)"

@@ -95,7 +95,11 @@ impl DockerSave {
 
     pub fn build(&self) -> Vec<u8> {
         let config = self.config();
-        let config_name = format!("{}.json", sha256(&config));
+        self.build_with(&format!("{}.json", sha256(&config)), &config)
+    }
+
+    /// The archive with `config` stored under `config_name` (normally its digest).
+    pub fn build_with(&self, config_name: &str, config: &[u8]) -> Vec<u8> {
         let names: Vec<String> = (0..self.layers.len())
             .map(|i| format!("layer{i}/layer.tar"))
             .collect();
@@ -109,7 +113,7 @@ impl DockerSave {
         for (name, data) in names.iter().zip(&self.layers) {
             files.push((name.clone(), data.clone()));
         }
-        files.push((config_name, config));
+        files.push((config_name.to_owned(), config.to_vec()));
         files.push(("manifest.json".into(), manifest));
         files.extend(self.extra.iter().cloned());
         outer(&files)

@@ -31,7 +31,7 @@ fn read(path: &str, file: &str) -> Vec<(usize, Vec<u8>)> {
                 .expect("readable");
             assert_eq!(bytes.len() as u64, e.size);
             assert_eq!(
-                xxhash_rust::xxh3::xxh3_64(&bytes),
+                twox_hash::XxHash3_64::oneshot(&bytes),
                 e.hash,
                 "the bytes hash as opened"
             );

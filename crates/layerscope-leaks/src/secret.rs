@@ -10,7 +10,7 @@ use regex::bytes::{
 use regex::{Regex, RegexSet};
 use schemars::JsonSchema;
 use serde::Serialize;
-use xxhash_rust::xxh3::xxh3_64;
+use twox_hash::XxHash3_64;
 
 use crate::error::LeakError;
 use crate::rule::{RULES, Rule, Severity};
@@ -297,7 +297,7 @@ fn candidate(
     Some(Candidate {
         rule: index,
         line: lines.line_at(content, whole.start),
-        identity: xxh3_64(&content[span.clone().unwrap_or(whole)]),
+        identity: XxHash3_64::oneshot(&content[span.clone().unwrap_or(whole)]),
         span,
         masked,
     })
@@ -326,7 +326,7 @@ impl Inspector for SecretScanner {
                     line: 0,
                     masked: String::new(),
                     value: Box::default(),
-                    identity: xxh3_64(content),
+                    identity: XxHash3_64::oneshot(content),
                 });
             }
         }

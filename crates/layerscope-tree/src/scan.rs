@@ -1,9 +1,10 @@
 //! Reading one layer's tar into compact records, hashing every file on the way.
 
+use std::hash::Hasher as _;
 use std::io::{BufRead, Read};
 
 use layerscope_tar::{EntryType, Limits, TarError, TarReader};
-use xxhash_rust::xxh3::Xxh3;
+use twox_hash::XxHash3_64;
 
 use crate::entry::{Entry, EntryKind, NO_LINK};
 use crate::image::{Layer, NodeId, TreeError, index};
@@ -214,7 +215,7 @@ pub fn scan_layer<R: BufRead, I: Inspector>(
             let result = if inspector.wants(&path, header.size) {
                 read_whole(&mut data, &mut buffer).map(|content| {
                     inspector.inspect(&path, content, &mut found);
-                    xxhash_rust::xxh3::xxh3_64(content)
+                    XxHash3_64::oneshot(content)
                 })
             } else {
                 hash_stream(&mut data)
@@ -269,13 +270,13 @@ fn read_whole<'b>(data: &mut impl Read, buffer: &'b mut Vec<u8>) -> std::io::Res
 }
 
 fn hash_stream(data: &mut impl BufRead) -> std::io::Result<u64> {
-    let mut hasher = Xxh3::new();
+    let mut hasher = XxHash3_64::new();
     loop {
         let chunk = data.fill_buf()?;
         if chunk.is_empty() {
-            return Ok(hasher.digest());
+            return Ok(hasher.finish());
         }
-        hasher.update(chunk);
+        hasher.write(chunk);
         let n = chunk.len();
         data.consume(n);
     }

@@ -46,13 +46,37 @@ pub struct Check {
     typed: String,
 }
 
+/// How much lower than the explorer's the checks' threads run (a `nice` increment): the
+/// checks fill every core for seconds, and the explorer and the terminal must still answer.
+#[cfg(all(feature = "tui", target_os = "linux"))]
+const CHECK_NICENESS: i32 = 10;
+
 impl Check {
-    /// Runs the checks; a mismatch is the error a CI run of the image gives.
+    /// Runs the checks on threads of lower priority than the caller's; a mismatch is the error
+    /// a CI run of the image gives.
     #[cfg_attr(not(feature = "tui"), expect(dead_code))]
     pub fn run(&self) -> Result<()> {
-        layerscope_reader::check_input(&self.input, &self.options)
+        background_pool()?
+            .install(|| layerscope_reader::check_input(&self.input, &self.options))
             .with_context(|| crate::output::clean(&self.typed))
     }
+}
+
+/// Threads for the checks, one a core as the read's, each at the lowered priority.
+fn background_pool() -> Result<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new()
+        .thread_name(|i| format!("digest-check-{i}"))
+        .start_handler(|_| lower_priority())
+        .build()
+        .context("starting the digest checks")
+}
+
+/// Lowers the calling thread's priority; the threads it starts inherit it. On Linux `nice`
+/// applies to the calling thread alone; elsewhere it would slow the explorer too, so it is not
+/// called there. A refusal only leaves the priority as it was.
+fn lower_priority() {
+    #[cfg(all(feature = "tui", target_os = "linux"))]
+    let _ = rustix::process::nice(CHECK_NICENESS);
 }
 
 fn read(
@@ -104,4 +128,21 @@ fn read(
         typed: typed.to_owned(),
     });
     Ok((opened?, name, check))
+}
+
+#[cfg(all(test, feature = "tui", target_os = "linux"))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_checks_threads_and_theirs_run_below_the_callers_priority() {
+        let own = || rustix::process::getpriority_process(None).expect("own priority");
+        let caller = own();
+        let (worker, spawned) = background_pool()
+            .expect("pool")
+            .install(|| (own(), std::thread::spawn(own).join().expect("thread")));
+        let lowered = (caller + CHECK_NICENESS).min(19);
+        assert_eq!((worker, spawned), (lowered, lowered));
+        assert_eq!(own(), caller, "the caller keeps its priority");
+    }
 }

@@ -213,7 +213,7 @@ pub fn scan_layer<R: BufRead, I: Inspector>(
         if kind == EntryKind::File {
             let mut data = tar.data();
             let result = if inspector.wants(&path, header.size) {
-                read_whole(&mut data, &mut buffer).map(|content| {
+                with_whole(&mut data, header.size, &mut buffer, |content| {
                     inspector.inspect(&path, content, &mut found);
                     XxHash3_64::oneshot(content)
                 })
@@ -249,6 +249,24 @@ pub fn scan_layer<R: BufRead, I: Inspector>(
     scan.tar_bytes = tar.position();
     scan.shrink_to_fit();
     Ok(scan)
+}
+
+/// Runs `f` on the whole of a file of `size` bytes that `data` holds: on the reader's own
+/// buffer when the file lies in it whole, as most small files do, else on a copy in `buffer`.
+fn with_whole<T>(
+    data: &mut impl BufRead,
+    size: u64,
+    buffer: &mut Vec<u8>,
+    f: impl FnOnce(&[u8]) -> T,
+) -> std::io::Result<T> {
+    let buffered = data.fill_buf()?;
+    if buffered.len() as u64 == size {
+        let whole = buffered.len();
+        let answer = f(buffered);
+        data.consume(whole);
+        return Ok(answer);
+    }
+    read_whole(data, buffer).map(f)
 }
 
 /// Everything `data` holds, read into `buffer`. The buffer only grows and keeps its length, so
@@ -345,5 +363,21 @@ mod tests {
             ]
         );
         assert_eq!(scan.len(), 5);
+    }
+
+    #[test]
+    fn a_file_is_seen_whole_in_the_readers_buffer_or_across_its_refills() {
+        let file = b"token=0123456789abcdef tail".as_slice();
+        for capacity in [4, 7, file.len(), 4096] {
+            let mut data = std::io::BufReader::with_capacity(capacity, file);
+            let mut buffer = Vec::new();
+            let seen = with_whole(&mut data, file.len() as u64, &mut buffer, <[u8]>::to_vec)
+                .expect("read");
+            assert_eq!(seen, file, "capacity {capacity}");
+            assert!(
+                data.fill_buf().expect("end").is_empty(),
+                "capacity {capacity}"
+            );
+        }
     }
 }

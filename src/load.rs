@@ -72,8 +72,8 @@ fn background_pool() -> Result<rayon::ThreadPool> {
 }
 
 /// Lowers the calling thread's priority; the threads it starts inherit it. On Linux `nice`
-/// applies to the calling thread alone; elsewhere it would slow the explorer too, so it is not
-/// called there. A refusal only leaves the priority as it was.
+/// applies to the calling thread alone; elsewhere it would slow the explorer too, so there this
+/// does nothing. A refusal only leaves the priority as it was.
 fn lower_priority() {
     #[cfg(all(feature = "tui", target_os = "linux"))]
     let _ = rustix::process::nice(CHECK_NICENESS);

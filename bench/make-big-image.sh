@@ -17,18 +17,19 @@
 # mirror; 7 GB of disk in OUT_DIR, plus about 4 GB in TMPDIR while it runs. Package versions
 # follow the mirror, so a rebuild months later differs: compare benchmark runs on one build.
 set -euo pipefail
+# OUT_DIR is taken as the caller typed it, relative to where the script was started.
+out=${1:-$(dirname "$0")/out}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
 cd "$(dirname "$0")"
 here=$(pwd)
 
-out=${1:-out}
 name=${2:-big}
 case $name in
     big) leave_out='' ;;
     medium) leave_out='llvm clang' ;;
     *) echo "unknown NAME $name: big or medium" >&2; exit 2 ;;
 esac
-mkdir -p "$out"
-out=$(cd "$out" && pwd)
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/make-big-image.XXXXXX")

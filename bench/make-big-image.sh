@@ -17,6 +17,12 @@
 # mirror; 7 GB of disk in OUT_DIR, plus about 4 GB in TMPDIR while it runs. Package versions
 # follow the mirror, so a rebuild months later differs: compare benchmark runs on one build.
 set -euo pipefail
+name=${2:-big}
+case $name in
+    big) leave_out='' ;;
+    medium) leave_out='llvm clang' ;;
+    *) echo "unknown NAME $name: big or medium" >&2; exit 2 ;;
+esac
 # OUT_DIR is taken as the caller typed it, relative to where the script was started.
 out=${1:-$(dirname "$0")/out}
 mkdir -p "$out"
@@ -24,12 +30,6 @@ out=$(cd "$out" && pwd)
 cd "$(dirname "$0")"
 here=$(pwd)
 
-name=${2:-big}
-case $name in
-    big) leave_out='' ;;
-    medium) leave_out='llvm clang' ;;
-    *) echo "unknown NAME $name: big or medium" >&2; exit 2 ;;
-esac
 mirror=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/make-big-image.XXXXXX")
